@@ -1,0 +1,2 @@
+// Placeholder: the local stack is started here once per run (filled in by the local-stack work).
+export default function setup() {}
