@@ -1,0 +1,3 @@
+// The whole schema, for drizzle's typed queries and drizzle-kit.
+export * from './users';
+export * from './purchases';

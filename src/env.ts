@@ -1,0 +1,76 @@
+// The app's configuration, validated once: the only module that reads process.env. Every variable is listed by hand
+// because edge bundles inline `process.env.NAME` and cannot enumerate process.env.
+import { createEnv } from '@t3-oss/env-nextjs';
+import { z } from 'zod';
+
+const dashboardPriceHelp = (product: string) =>
+  `Stripe Dashboard → Products → ${product} → Pricing section → copy the Price ID (price_…)`;
+
+// The plan's Task 0 failure (a Product id where a Price id belongs) made Checkout fail only at runtime with
+// "No such price"; catching it here turns it into a build/start error that says where the right value is.
+const priceId = (name: string, product: string) =>
+  z
+    .string({ error: `${name} is missing: ${dashboardPriceHelp(product)}` })
+    .min(1, `${name} is empty: ${dashboardPriceHelp(product)}`)
+    .refine((v) => !v.startsWith('prod_'), `${name} holds a Product id (prod_…), not a Price id: ${dashboardPriceHelp(product)}`)
+    .refine((v) => v.startsWith('prod_') || /^price_[A-Za-z0-9_]+$/.test(v), `${name} must be a Stripe Price id (price_…): ${dashboardPriceHelp(product)}`);
+
+const required = (name: string, where: string) =>
+  z.string({ error: `${name} is missing: ${where}` }).min(1, `${name} is empty: ${where}`);
+
+const optionalUrl = (name: string) => z.url({ error: `${name} must be a URL` }).optional();
+
+export const env = createEnv({
+  server: {
+    DATABASE_URL: required('DATABASE_URL', 'Neon Console → your project → Connection string (postgresql://…)').refine(
+      (v) => /^postgres(ql)?:\/\//.test(v),
+      'DATABASE_URL must be a postgresql:// connection string (Neon Console → Connection string)',
+    ),
+    NEON_FETCH_ENDPOINT: optionalUrl('NEON_FETCH_ENDPOINT'),
+    STRIPE_SECRET_KEY: required('STRIPE_SECRET_KEY', 'Stripe Dashboard → Developers → API keys → Secret key (sk_test_… / sk_live_…)').refine(
+      (v) => /^(sk|rk)_(test|live)_/.test(v),
+      'STRIPE_SECRET_KEY must be a secret or restricted key (sk_test_…, sk_live_…, rk_…): Stripe Dashboard → Developers → API keys',
+    ),
+    STRIPE_API_BASE: optionalUrl('STRIPE_API_BASE'),
+    STRIPE_WEBHOOK_SECRET: required('STRIPE_WEBHOOK_SECRET', 'Stripe Dashboard → Developers → Webhooks → your endpoint → Signing secret (whsec_…)').refine(
+      (v) => v.startsWith('whsec_'),
+      'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…): Stripe Dashboard → Developers → Webhooks → Signing secret',
+    ),
+    STRIPE_PRICE_SINGLE_FLIGHT: priceId('STRIPE_PRICE_SINGLE_FLIGHT', 'Single Flight Workshop'),
+    STRIPE_PRICE_SERIAL_ENTREPRENEUR: priceId('STRIPE_PRICE_SERIAL_ENTREPRENEUR', 'Serial Entrepreneur Pack'),
+    CLERK_SECRET_KEY: required('CLERK_SECRET_KEY', 'Clerk Dashboard → API keys → Secret key (sk_…)'),
+    CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
+    CLERK_API_URL: optionalUrl('CLERK_API_URL'),
+    BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(8_000),
+  },
+  client: {
+    NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'Clerk Dashboard → API keys → Publishable key (pk_…)').refine(
+      (v) => /^pk_(test|live)_/.test(v),
+      'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY must start with pk_test_ or pk_live_',
+    ),
+    NEXT_PUBLIC_SIGN_IN_URL: optionalUrl('NEXT_PUBLIC_SIGN_IN_URL'),
+    NEXT_PUBLIC_APP_URL: z.url({ error: 'NEXT_PUBLIC_APP_URL must be the app’s canonical origin, e.g. https://workshoppilot.ai' }),
+  },
+  runtimeEnv: {
+    DATABASE_URL: process.env.DATABASE_URL,
+    NEON_FETCH_ENDPOINT: process.env.NEON_FETCH_ENDPOINT,
+    STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY,
+    STRIPE_API_BASE: process.env.STRIPE_API_BASE,
+    STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET,
+    STRIPE_PRICE_SINGLE_FLIGHT: process.env.STRIPE_PRICE_SINGLE_FLIGHT,
+    STRIPE_PRICE_SERIAL_ENTREPRENEUR: process.env.STRIPE_PRICE_SERIAL_ENTREPRENEUR,
+    CLERK_SECRET_KEY: process.env.CLERK_SECRET_KEY,
+    CLERK_JWT_KEY: process.env.CLERK_JWT_KEY,
+    CLERK_API_URL: process.env.CLERK_API_URL,
+    BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
+    NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
+    NEXT_PUBLIC_SIGN_IN_URL: process.env.NEXT_PUBLIC_SIGN_IN_URL,
+    NEXT_PUBLIC_APP_URL: process.env.NEXT_PUBLIC_APP_URL,
+  },
+  emptyStringAsUndefined: true,
+  // Report every problem at once, with the variable's name, and never the value (it may be a secret).
+  onValidationError: (issues) => {
+    const lines = issues.map((issue) => `  - ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n${[...new Set(lines)].join('\n')}`);
+  },
+});

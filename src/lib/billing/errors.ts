@@ -1,0 +1,64 @@
+// Billing errors as values with a stable code, and the one place that turns any thrown thing into an HTTP answer.
+export const errorStatus = {
+  unauthenticated: 401,
+  invalid_request: 400,
+  invalid_body: 400,
+  invalid_price: 400,
+  invalid_signature: 400,
+  forbidden_origin: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  internal_error: 500,
+  stripe_unavailable: 502,
+  auth_unavailable: 502,
+  database_unavailable: 503,
+} as const;
+
+export type BillingErrorCode = keyof typeof errorStatus;
+
+export class BillingError extends Error {
+  readonly code: BillingErrorCode;
+  constructor(code: BillingErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BillingError';
+    this.code = code;
+  }
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+const upstreamMessages = {
+  stripe: ['stripe_unavailable', 'The payment provider did not answer in time. Nothing was charged; please try again.'],
+  db: ['database_unavailable', 'Billing is briefly unavailable. Nothing was charged; please try again.'],
+  auth: ['auth_unavailable', 'The sign-in service did not answer. Please try again.'],
+} as const satisfies Record<string, readonly [BillingErrorCode, string]>;
+
+export type Upstream = keyof typeof upstreamMessages;
+
+/** Runs one upstream call; whatever it throws becomes that upstream's documented 5xx, its cause kept for the log. */
+export async function callUpstream<T>(upstream: Upstream, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof BillingError) throw err;
+    const [code, message] = upstreamMessages[upstream];
+    throw new BillingError(code, message, { cause: err });
+  }
+}
+
+export function asBillingError(err: unknown): BillingError {
+  if (err instanceof BillingError) return err;
+  return new BillingError('internal_error', 'Something went wrong on our side. Nothing was charged.', { cause: err });
+}
+
+/** JSON error body; the message is ours, never an upstream's text, a stack or a secret. */
+export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
+  const error = asBillingError(err);
+  const response = Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
+  response.headers.set('Cache-Control', 'no-store');
+  if (error.code === 'method_not_allowed') response.headers.set('Allow', 'POST');
+  return response;
+}
