@@ -1,0 +1,10 @@
+// Cancel page: the buyer left Stripe's checkout; nothing was charged.
+export default function CancelPage() {
+  return (
+    <main className="page narrow">
+      <h1>Checkout cancelled</h1>
+      <p>Nothing was charged. You can pick a package again whenever you are ready.</p>
+      <a className="button" href="/">Back to pricing</a>
+    </main>
+  );
+}

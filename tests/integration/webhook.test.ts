@@ -1,0 +1,114 @@
+// Fulfilment through the webhook core: Stripe-signed events, exactly-once credits, async payments, faults.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { handleStripeWebhook, type WebhookDeps } from '@/lib/billing/handle-stripe-webhook';
+import type { LogLine } from '@/lib/billing/request-context';
+import { checkoutHarness } from '../support/checkout';
+import { newClerkUserId, stack } from '../support/stack';
+
+type Harness = Awaited<ReturnType<typeof checkoutHarness>>;
+let h: Harness;
+let deps: WebhookDeps;
+const logs: LogLine[] = [];
+beforeAll(async () => {
+  h = await checkoutHarness();
+  deps = { db: h.db, stripe: h.stripe, prices: h.prices, webhookSecret: h.webhookSecret, log: (line) => void logs.push(line) };
+});
+
+async function newSession(priceId = h.env.STRIPE_PRICE_SINGLE_FLIGHT!) {
+  const userId = newClerkUserId('wh');
+  const response = await h.checkout({ token: await stack.mintToken({ userId, email: `${userId}@example.com` }), body: h.priceBody(priceId) });
+  expect(response.status).toBe(303);
+  return { userId, sessionId: response.headers.get('location')!.split('/').pop()! };
+}
+
+let eventCounter = 0;
+async function deliver(type: string, sessionId: string, options: { secret?: string; timestamp?: number; tamper?: boolean; signature?: string | null } = {}) {
+  const payload = JSON.stringify({ id: `evt_test_${eventCounter++}`, object: 'event', type, data: { object: { id: sessionId, object: 'checkout.session' } } });
+  const header = await h.stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: options.secret ?? h.webhookSecret, timestamp: options.timestamp });
+  const headers = new Headers({ 'content-type': 'application/json' });
+  const signature = options.signature === undefined ? header : options.signature;
+  if (signature !== null) headers.set('stripe-signature', signature);
+  const body = options.tamper ? payload.replace(sessionId, `${sessionId}x`) : payload;
+  return handleStripeWebhook(new Request(`${h.appUrl}/api/billing/webhook`, { method: 'POST', headers, body }), deps);
+}
+
+const balance = async (userId: string) =>
+  Number((await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]))[0]?.credit_balance);
+const purchases = (sessionId: string) =>
+  stack.neon<{ status: string; credit_qty: number; credited_at: string | null }[]>('query', 'select * from purchases where stripe_checkout_session_id = $1', [sessionId]);
+
+describe('POST /api/billing/webhook (core)', () => {
+  it('credits a paid session once, with credits from the price map', async () => {
+    const { userId, sessionId } = await newSession(h.env.STRIPE_PRICE_SERIAL_ENTREPRENEUR);
+    await stack.stripe('completeSession', sessionId);
+    const response = await deliver('checkout.session.completed', sessionId);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, outcome: 'credited' });
+    expect(await balance(userId)).toBe(3);
+    expect(await purchases(sessionId)).toMatchObject([{ status: 'paid', credit_qty: 3 }]);
+  });
+
+  it('credits once when the same event arrives 10 times, one after another and all at once', async () => {
+    const { userId, sessionId } = await newSession();
+    await stack.stripe('completeSession', sessionId);
+    for (let i = 0; i < 10; i++) expect((await deliver('checkout.session.completed', sessionId)).status).toBe(200);
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => deliver('checkout.session.completed', sessionId)));
+    expect(concurrent.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(await balance(userId)).toBe(1);
+    expect(await purchases(sessionId)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a missing signature', { signature: null }],
+    ['a signature made with another secret', { secret: 'whsec_not_ours' }],
+    ['a stale timestamp', { timestamp: Math.floor(Date.now() / 1000) - 3600 }],
+    ['a body changed after signing', { tamper: true }],
+    ['a garbage signature header', { signature: 't=1,v1=deadbeef' }],
+  ])('refuses %s with 400 and changes nothing', async (_name, options) => {
+    const { userId, sessionId } = await newSession();
+    await stack.stripe('completeSession', sessionId);
+    const response = await deliver('checkout.session.completed', sessionId, options);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+    expect(await balance(userId)).toBe(0);
+    expect(await purchases(sessionId)).toHaveLength(0);
+  });
+
+  it('waits for an async payment to succeed before crediting', async () => {
+    const { userId, sessionId } = await newSession();
+    await stack.stripe('completeSession', sessionId, { async: true });
+    expect(await (await deliver('checkout.session.completed', sessionId)).json()).toMatchObject({ outcome: 'pending' });
+    expect(await balance(userId)).toBe(0);
+    await stack.stripe('settleAsyncPayment', sessionId, 'succeeded');
+    expect(await (await deliver('checkout.session.async_payment_succeeded', sessionId)).json()).toMatchObject({ outcome: 'credited' });
+    expect(await balance(userId)).toBe(1);
+  });
+
+  it('records a failed async payment and never credits it', async () => {
+    const { userId, sessionId } = await newSession();
+    await stack.stripe('completeSession', sessionId, { async: true });
+    await deliver('checkout.session.completed', sessionId);
+    await stack.stripe('settleAsyncPayment', sessionId, 'failed');
+    expect(await (await deliver('checkout.session.async_payment_failed', sessionId)).json()).toMatchObject({ outcome: 'failed' });
+    expect(await balance(userId)).toBe(0);
+    expect(await purchases(sessionId)).toMatchObject([{ status: 'failed', credited_at: null }]);
+  });
+
+  it('acknowledges event types it does not handle, and sessions Stripe does not know', async () => {
+    const { sessionId } = await newSession();
+    expect(await (await deliver('customer.created', sessionId)).json()).toEqual({ received: true, outcome: 'ignored' });
+    expect(await (await deliver('checkout.session.completed', 'cs_test_unknown')).json()).toEqual({ received: true, outcome: 'unknown_session' });
+  });
+
+  it('answers 503 on a database fault so Stripe retries, and the retry credits once', async () => {
+    const { userId, sessionId } = await newSession();
+    await stack.stripe('completeSession', sessionId);
+    await stack.neon('failNext', 1, 'error500', { $sqlIncludes: 'insert into purchases' });
+    const failed = await deliver('checkout.session.completed', sessionId);
+    expect(failed.status).toBe(503);
+    expect(await failed.json()).toMatchObject({ error: { code: 'database_unavailable' } });
+    expect(await balance(userId)).toBe(0);
+    expect((await deliver('checkout.session.completed', sessionId)).status).toBe(200);
+    expect(await balance(userId)).toBe(1);
+  });
+});

@@ -1,0 +1,50 @@
+// The plan's Task 0, automated: a misconfigured price (or any missing key) fails with a message naming the variable
+// and where its value lives, every problem at once, and never echoes a value.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const valid = {
+  DATABASE_URL: 'postgresql://neon:npg@localhost/neondb',
+  STRIPE_SECRET_KEY: 'sk_test_abc',
+  STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+  STRIPE_PRICE_SINGLE_FLIGHT: 'price_single',
+  STRIPE_PRICE_SERIAL_ENTREPRENEUR: 'price_serial',
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: 'pk_test_abc',
+  CLERK_SECRET_KEY: 'sk_test_clerk_value_secret',
+  NEXT_PUBLIC_APP_URL: 'http://localhost:3000',
+};
+
+async function checkEnv(env: Record<string, string | undefined>) {
+  const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/check-env.ts'], { env: clean, cwd: process.cwd() });
+    return { code: 0, output: stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, output: e.stdout + e.stderr };
+  }
+}
+
+describe('npm run check:env', () => {
+  it('accepts a complete configuration', async () => {
+    expect(await checkEnv(valid)).toMatchObject({ code: 0, output: expect.stringContaining('Environment OK') });
+  });
+
+  it('names a Product id in a price variable and says where the Price id is', async () => {
+    const { code, output } = await checkEnv({ ...valid, STRIPE_PRICE_SINGLE_FLIGHT: 'prod_ABC123' });
+    expect(code).toBe(1);
+    expect(output).toContain('STRIPE_PRICE_SINGLE_FLIGHT holds a Product id (prod_…), not a Price id');
+    expect(output).toContain('Products → Single Flight Workshop → Pricing section');
+  });
+
+  it('lists every problem at once, without echoing any value', async () => {
+    const { code, output } = await checkEnv({ ...valid, STRIPE_PRICE_SERIAL_ENTREPRENEUR: 'prod_X', STRIPE_SECRET_KEY: undefined, CLERK_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: 'nope-secret-value' });
+    expect(code).toBe(1);
+    for (const name of ['STRIPE_PRICE_SERIAL_ENTREPRENEUR', 'STRIPE_SECRET_KEY is missing', 'CLERK_SECRET_KEY is missing', 'STRIPE_WEBHOOK_SECRET must be']) {
+      expect(output).toContain(name);
+    }
+    expect(output).not.toContain('nope-secret-value');
+  });
+});
