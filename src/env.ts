@@ -41,7 +41,7 @@ export const env = createEnv({
     CLERK_SECRET_KEY: required('CLERK_SECRET_KEY', 'Clerk Dashboard → API keys → Secret key (sk_…)'),
     CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
-    BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(8_000),
+    BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
   },
   client: {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'Clerk Dashboard → API keys → Publishable key (pk_…)').refine(

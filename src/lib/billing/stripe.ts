@@ -12,7 +12,7 @@ export interface StripeClientOptions {
   maxNetworkRetries?: number;
 }
 
-export function createStripeClient({ secretKey, apiBase, timeoutMs = 8_000, maxNetworkRetries = 1 }: StripeClientOptions): Stripe {
+export function createStripeClient({ secretKey, apiBase, timeoutMs = 5_000, maxNetworkRetries = 2 }: StripeClientOptions): Stripe {
   const base = apiBase ? new URL(apiBase) : null;
   return new Stripe(secretKey, {
     apiVersion: STRIPE_API_VERSION,

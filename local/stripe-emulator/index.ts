@@ -1,0 +1,141 @@
+// Public API of the local Stripe emulator: starts a Stripe-compatible HTTP server (driven by the real stripe SDK
+// via host/port/protocol) plus the test controls — request log, fault injection, latency, webhook delivery and
+// checkout completion — that the app's offline tests and local dev stack rely on.
+import { WebhookDispatcher, type WebhookTarget } from './webhooks';
+import { EmulatorStore } from './store';
+import { FaultQueue } from './faults';
+import { IdempotencyStore } from './idempotency';
+import { SessionLifecycle } from './lifecycle';
+import { createEmulatorServer } from './server';
+import type {
+  CheckoutSessionObject,
+  RecordedRequest,
+  StripeCustomerObject,
+  StripeEmulatorOptions,
+  StripeFaultKind,
+  WebhookDelivery,
+} from './types';
+
+export { API_VERSION } from './types';
+export { signatureHeader } from './webhooks';
+export type {
+  CheckoutEventType,
+  CheckoutSessionObject,
+  EmulatorPrice,
+  LineItemListObject,
+  LineItemObject,
+  PriceObject,
+  RecordedRequest,
+  StripeCustomerObject,
+  StripeEmulatorOptions,
+  StripeEventObject,
+  StripeFaultKind,
+  WebhookDelivery,
+} from './types';
+
+export interface StripeEmulator {
+  url: string;
+  log: RecordedRequest[];
+  clearLog(): void;
+  setLatency(ms: number): void;
+  failNext(opts: { path: string | RegExp; method?: string; count?: number; kind: StripeFaultKind }): void;
+  clearFaults(): void;
+  setWebhook(webhook: { url: string; secret: string } | null): void;
+  customers(): StripeCustomerObject[];
+  sessions(): CheckoutSessionObject[];
+  getSession(id: string): CheckoutSessionObject | undefined;
+  deliveries: WebhookDelivery[];
+  completeSession(id: string, opts?: { async?: boolean }): Promise<string>;
+  settleAsyncPayment(id: string, outcome: 'succeeded' | 'failed'): Promise<string>;
+  resendEvent(eventId: string): Promise<void>;
+  webhooksIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+// The transitions are synchronous; callers still get a promise, and a refused transition is a rejection, not a throw.
+function settled<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+const DEFAULT_RETRY_DELAYS_MS = [200, 1000, 3000, 10000];
+
+function checkOptions(options: StripeEmulatorOptions): void {
+  if (!options.secretKey) throw new Error('startStripeEmulator: secretKey is required');
+  const seen = new Set<string>();
+  for (const p of options.prices) {
+    if (seen.has(p.id)) throw new Error(`startStripeEmulator: duplicate price id ${p.id}`);
+    if (!Number.isInteger(p.unitAmount) || p.unitAmount < 0) {
+      throw new Error(`startStripeEmulator: price ${p.id} needs a non-negative integer unitAmount (minor units)`);
+    }
+    seen.add(p.id);
+  }
+}
+
+export async function startStripeEmulator(options: StripeEmulatorOptions): Promise<StripeEmulator> {
+  checkOptions(options);
+  const host = options.host ?? '127.0.0.1';
+  let webhook: WebhookTarget | null = options.webhook ? { ...options.webhook } : null;
+  let latencyMs = options.latencyMs ?? 0;
+  let baseUrl = '';
+  const log: RecordedRequest[] = [];
+  const deliveries: WebhookDelivery[] = [];
+
+  const store = new EmulatorStore(options.prices);
+  const dispatcher = new WebhookDispatcher(
+    () => webhook,
+    options.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    (d) => deliveries.push(d),
+  );
+  const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null);
+  const faults = new FaultQueue();
+  const server = createEmulatorServer({
+    secretKey: options.secretKey,
+    store,
+    idempotency: new IdempotencyStore(),
+    faults,
+    lifecycle,
+    log,
+    latencyMs: () => latencyMs,
+    baseUrl: () => baseUrl,
+  });
+  const port = await server.listen(options.port ?? 0, host);
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: baseUrl,
+    log,
+    deliveries,
+    // In place, so references to `emulator.log` taken earlier stay live.
+    clearLog: () => {
+      log.length = 0;
+    },
+    setLatency: (ms) => {
+      latencyMs = Math.max(0, ms);
+    },
+    failNext: (opts) => faults.add(opts),
+    clearFaults: () => faults.clear(),
+    setWebhook: (w) => {
+      webhook = w ? { ...w } : null;
+    },
+    customers: () => store.customers(),
+    sessions: () => store.sessions(),
+    getSession: (id) => store.session(id),
+    completeSession: (id, opts) => settled(() => lifecycle.complete(id, opts)),
+    settleAsyncPayment: (id, outcome) => settled(() => lifecycle.settle(id, outcome)),
+    resendEvent: (eventId) => settled(() => lifecycle.resend(eventId)),
+    webhooksIdle: () => dispatcher.idle(),
+    stop: () => {
+      stopped ??= (async () => {
+        dispatcher.stop();
+        await server.close();
+        await dispatcher.idle();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,407 @@
+// The HTTP front door: routes /v1 API calls (auth, request log, injected faults, latency, idempotency, handlers)
+// and the hosted Checkout page under /c/pay. Node's http module only; tracks sockets so stop() never hangs.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createCheckoutSession, listLineItems, retrieveCheckoutSession } from './checkout-sessions';
+import { renderCheckoutPage, renderMessagePage } from './checkout-page';
+import { createCustomer, retrieveCustomer } from './customers';
+import { errors, StripeApiError } from './errors';
+import type { FaultQueue } from './faults';
+import { parseForm, type FormObject } from './form';
+import type { IdempotencyOutcome, IdempotencyStore } from './idempotency';
+import { newId } from './ids';
+import { LifecycleError, type SessionLifecycle } from './lifecycle';
+import { ensureKnown, expandList } from './params';
+import type { EmulatorStore } from './store';
+import { API_VERSION, type RecordedRequest } from './types';
+
+export interface ServerContext {
+  secretKey: string;
+  store: EmulatorStore;
+  idempotency: IdempotencyStore;
+  faults: FaultQueue;
+  lifecycle: SessionLifecycle;
+  log: RecordedRequest[];
+  latencyMs(): number;
+  baseUrl(): string;
+}
+
+type Handler = (ctx: ServerContext, ids: string[], query: FormObject, body: FormObject) => unknown;
+
+interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handler: Handler;
+}
+
+const ID = '([^/]+)';
+const first = (ids: string[]): string => ids[0] ?? '';
+
+const ROUTES: Route[] = [
+  { method: 'POST', pattern: /^\/v1\/customers$/, handler: (c, _i, _q, b) => createCustomer(c.store, b) },
+  { method: 'GET', pattern: new RegExp(`^/v1/customers/${ID}$`), handler: (c, i, q) => retrieveCustomer(c.store, first(i), q) },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/checkout\/sessions$/,
+    handler: (c, _i, _q, b) => createCheckoutSession(c.store, b, c.baseUrl()),
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/v1/checkout/sessions/${ID}$`),
+    handler: (c, i, q) => retrieveCheckoutSession(c.store, first(i), q),
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/v1/checkout/sessions/${ID}/line_items$`),
+    handler: (c, i, q) => listLineItems(c.store, first(i), q),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/v1/checkout/sessions/${ID}/expire$`),
+    handler: (c, i, _q, b) => {
+      ensureKnown(b, ['expand']);
+      const expand = expandList(b, ['line_items', 'customer']);
+      const id = first(i);
+      if (!c.store.session(id)) throw errors.resourceMissing('checkout.session', id, { param: 'session', status: 404 });
+      try {
+        c.lifecycle.expire(id);
+      } catch (e) {
+        if (e instanceof LifecycleError) throw errors.invalid(e.message, { status: e.status });
+        throw e;
+      }
+      return retrieveCheckoutSession(c.store, id, expand.length ? { expand } : {});
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/v1/events/${ID}$`),
+    handler: (c, i, q) => {
+      ensureKnown(q, ['expand']);
+      expandList(q, []);
+      const event = c.store.event(first(i));
+      if (!event) throw errors.resourceMissing('event', first(i), { param: 'id', status: 404 });
+      return event;
+    },
+  },
+];
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? null;
+}
+
+// stripe-node sends `Bearer <key>`; other clients (curl -u sk_test_…:) use basic auth with the key as user.
+function apiKeyOf(req: IncomingMessage): string | null {
+  const auth = header(req, 'authorization');
+  if (!auth) return null;
+  const [scheme, value = ''] = auth.split(/\s+/, 2);
+  if (scheme?.toLowerCase() === 'bearer') return value;
+  if (scheme?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    return decoded.split(':')[0] ?? '';
+  }
+  return auth;
+}
+
+function substituteSessionId(url: string, id: string): string {
+  return url.split('{CHECKOUT_SESSION_ID}').join(id);
+}
+
+type Plan =
+  | { kind: 'error'; error: unknown }
+  | { kind: 'replay'; response: { status: number; body: string; requestId: string } }
+  | { kind: 'run'; route: Route; ids: string[]; lease: Extract<IdempotencyOutcome, { kind: 'execute' }> | null };
+
+export interface EmulatorServer {
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
+  const sockets = new Set<Socket>();
+  const sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  let closing = false;
+
+  const sleep = (ms: number): Promise<void> =>
+    ms <= 0 || closing
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const entry = {
+            timer: setTimeout(() => {
+              sleepers.delete(entry);
+              resolve();
+            }, ms),
+            wake: resolve,
+          };
+          sleepers.add(entry);
+        });
+
+  function sendJson(
+    res: ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string>,
+  ): void {
+    if (closing || res.destroyed || res.writableEnded) return;
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-cache, no-store',
+      'stripe-version': API_VERSION,
+      ...headers,
+    });
+    res.end(body);
+  }
+
+  function sendError(res: ServerResponse, entry: RecordedRequest, error: unknown, headers: Record<string, string>): void {
+    let apiError: StripeApiError;
+    if (error instanceof StripeApiError) {
+      apiError = error;
+    } else {
+      console.error('[stripe-emulator] unexpected error', error);
+      apiError = errors.apiError();
+    }
+    entry.status = apiError.status;
+    sendJson(res, apiError.status, JSON.stringify(apiError.toJSON(), null, 2), { ...headers, ...apiError.headers });
+  }
+
+  function plan(req: IncomingMessage, method: string, pathname: string, entry: RecordedRequest, body: FormObject): Plan {
+    const key = apiKeyOf(req);
+    if (key !== ctx.secretKey) throw errors.invalidApiKey(key);
+    for (const route of ROUTES) {
+      const m = route.pattern.exec(pathname);
+      if (!m) continue;
+      if (route.method !== method) continue;
+      const ids = m.slice(1).map((s) => decodeURIComponent(s ?? ''));
+      // Only POSTs are made idempotent; Stripe ignores the header on reads, which are idempotent anyway.
+      if (method !== 'POST' || entry.idempotencyKey === null) return { kind: 'run', route, ids, lease: null };
+      const outcome = ctx.idempotency.begin(key, entry.idempotencyKey, method, pathname, body);
+      if (outcome.kind === 'replay') return { kind: 'replay', response: outcome.response };
+      return { kind: 'run', route, ids, lease: outcome };
+    }
+    throw errors.unrecognizedUrl(method, pathname);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawBody = await readBody(req);
+    const requestId = newId.request();
+    const idempotencyKey = header(req, 'idempotency-key');
+    const entry: RecordedRequest = {
+      at: Date.now(),
+      method,
+      path: url.pathname,
+      query: {},
+      body: {},
+      idempotencyKey,
+      status: 0,
+    };
+    ctx.log.push(entry);
+    const headers: Record<string, string> = { 'request-id': requestId };
+    if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
+
+    let parsed: Plan | null = null;
+    let query: FormObject = {};
+    let body: FormObject = {};
+    try {
+      query = parseForm(url.search.slice(1));
+      entry.query = query;
+      if (method === 'POST') {
+        const type = header(req, 'content-type') ?? 'application/x-www-form-urlencoded';
+        if (!type.startsWith('application/x-www-form-urlencoded') && rawBody.trim() !== '') {
+          throw errors.invalid(
+            `Invalid request: Stripe's v1 API takes application/x-www-form-urlencoded bodies, not ${type.split(';')[0]}.`,
+          );
+        }
+        body = parseForm(rawBody);
+        entry.body = body;
+      }
+    } catch (e) {
+      parsed = { kind: 'error', error: e };
+    }
+
+    const fault = ctx.faults.take(method, url.pathname);
+    if (fault) {
+      entry.fault = fault;
+      await sleep(ctx.latencyMs());
+      if (fault === 'error500') {
+        sendError(res, entry, errors.apiError(), headers);
+      } else if (fault === 'drop') {
+        req.socket.destroy();
+      }
+      // 'timeout': never answer; the socket is released when the client gives up or the server stops.
+      return;
+    }
+
+    if (parsed === null) {
+      try {
+        // Decided before the latency wait so an idempotency lock is held for the whole simulated processing time.
+        parsed = plan(req, method, url.pathname, entry, body);
+      } catch (e) {
+        parsed = { kind: 'error', error: e };
+      }
+    }
+    await sleep(ctx.latencyMs());
+
+    if (parsed.kind === 'error') {
+      sendError(res, entry, parsed.error, headers);
+    } else if (parsed.kind === 'replay') {
+      entry.status = parsed.response.status;
+      entry.replayed = true;
+      sendJson(res, parsed.response.status, parsed.response.body, {
+        ...headers,
+        'idempotent-replayed': 'true',
+        'original-request': parsed.response.requestId,
+      });
+    } else {
+      const { route, ids, lease } = parsed;
+      try {
+        const result = route.handler(ctx, ids, query, body);
+        const json = JSON.stringify(result, null, 2);
+        lease?.commit({ status: 200, body: json, requestId });
+        entry.status = 200;
+        sendJson(res, 200, json, headers);
+      } catch (e) {
+        lease?.release();
+        sendError(res, entry, e, headers);
+      }
+    }
+  }
+
+  function sendHtml(res: ServerResponse, status: number, html: string): void {
+    res.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': Buffer.byteLength(html),
+      'cache-control': 'no-store',
+    });
+    res.end(html);
+  }
+
+  function redirect(res: ServerResponse, location: string): void {
+    res.writeHead(303, { location, 'content-length': 0, 'cache-control': 'no-store' });
+    res.end();
+  }
+
+  async function handlePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawBody = await readBody(req);
+    const m = /^\/c\/pay\/([^/]+)(?:\/(pay|cancel|settle))?\/?$/.exec(url.pathname);
+    const id = m ? decodeURIComponent(m[1] ?? '') : '';
+    const action = m?.[2] ?? 'view';
+    const session = m ? ctx.store.session(id) : undefined;
+    if (!session) {
+      sendHtml(res, 404, renderMessagePage('Checkout session not found', 'This checkout link is invalid.'));
+      return;
+    }
+    let form: FormObject = {};
+    try {
+      form = { ...parseForm(url.search.slice(1)), ...parseForm(rawBody) };
+    } catch {
+      form = {};
+    }
+
+    if (action === 'view' && method === 'GET') {
+      if (session.status === 'open') {
+        sendHtml(res, 200, renderCheckoutPage(session, ctx.store.lineItems(id) ?? []));
+      } else if (session.status === 'complete') {
+        sendHtml(res, 200, renderMessagePage('Payment complete', 'This checkout session has already been paid.'));
+      } else {
+        sendHtml(res, 410, renderMessagePage('Checkout session expired', 'This checkout session is no longer active.'));
+      }
+      return;
+    }
+    if (action === 'pay' && method === 'POST') {
+      try {
+        ctx.lifecycle.complete(id, { async: form.method === 'delayed' });
+      } catch (e) {
+        if (!(e instanceof LifecycleError)) throw e;
+        sendHtml(res, e.status, renderMessagePage('Payment not possible', e.message));
+        return;
+      }
+      redirect(res, substituteSessionId(session.success_url ?? '/', id));
+      return;
+    }
+    if (action === 'cancel' && (method === 'GET' || method === 'POST')) {
+      if (!session.cancel_url) {
+        sendHtml(res, 404, renderMessagePage('No cancel URL', 'This checkout session has no cancel URL.'));
+        return;
+      }
+      redirect(res, substituteSessionId(session.cancel_url, id));
+      return;
+    }
+    if (action === 'settle' && method === 'POST') {
+      const outcome = form.outcome;
+      if (outcome !== 'succeeded' && outcome !== 'failed') {
+        sendJson(res, 400, JSON.stringify({ error: 'outcome must be succeeded or failed' }), {});
+        return;
+      }
+      try {
+        const eventId = ctx.lifecycle.settle(id, outcome);
+        sendJson(res, 200, JSON.stringify({ event: eventId }), {});
+      } catch (e) {
+        if (!(e instanceof LifecycleError)) throw e;
+        sendJson(res, e.status, JSON.stringify({ error: e.message }), {});
+      }
+      return;
+    }
+    res.writeHead(405, { allow: action === 'view' ? 'GET' : 'POST', 'content-length': 0 });
+    res.end();
+  }
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const handler = url.pathname === '/v1' || url.pathname.startsWith('/v1/')
+      ? handleApi
+      : url.pathname.startsWith('/c/pay/')
+        ? handlePage
+        : null;
+    if (!handler) {
+      sendJson(res, 404, JSON.stringify({ error: 'not found' }), {});
+      return;
+    }
+    handler(req, res, url).catch((e: unknown) => {
+      console.error('[stripe-emulator] request failed', e);
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, JSON.stringify(errors.apiError().toJSON()), {});
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    close() {
+      closing = true;
+      for (const s of sleepers) {
+        clearTimeout(s.timer);
+        s.wake();
+      }
+      sleepers.clear();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        // Held (timeout-fault) and keep-alive sockets would otherwise keep close() waiting forever.
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// In-memory state of the emulated Stripe account: the price catalogue, customers, checkout sessions (with their
+// line items) and events. Callers get deep copies so assertions and responses can't mutate the account.
+import type {
+  CheckoutSessionObject,
+  EmulatorPrice,
+  LineItemObject,
+  StripeCustomerObject,
+  StripeEventObject,
+} from './types';
+
+export interface SessionRecord {
+  session: CheckoutSessionObject;
+  lineItems: LineItemObject[];
+  /** Completed with a delayed payment method and not yet settled. */
+  awaitingAsyncPayment: boolean;
+}
+
+export class EmulatorStore {
+  readonly prices = new Map<string, EmulatorPrice>();
+  private readonly customerMap = new Map<string, StripeCustomerObject>();
+  private readonly sessionMap = new Map<string, SessionRecord>();
+  private readonly eventMap = new Map<string, StripeEventObject>();
+
+  constructor(prices: EmulatorPrice[]) {
+    for (const price of prices) this.prices.set(price.id, { ...price });
+  }
+
+  addCustomer(customer: StripeCustomerObject): void {
+    this.customerMap.set(customer.id, customer);
+  }
+
+  customer(id: string): StripeCustomerObject | undefined {
+    const c = this.customerMap.get(id);
+    return c && structuredClone(c);
+  }
+
+  customers(): StripeCustomerObject[] {
+    return [...this.customerMap.values()].map((c) => structuredClone(c));
+  }
+
+  addSession(record: SessionRecord): void {
+    this.sessionMap.set(record.session.id, record);
+  }
+
+  /** The live record, for lifecycle transitions; never hand it out. */
+  sessionRecord(id: string): SessionRecord | undefined {
+    return this.sessionMap.get(id);
+  }
+
+  session(id: string): CheckoutSessionObject | undefined {
+    const r = this.sessionMap.get(id);
+    return r && structuredClone(r.session);
+  }
+
+  sessions(): CheckoutSessionObject[] {
+    return [...this.sessionMap.values()].map((r) => structuredClone(r.session));
+  }
+
+  lineItems(sessionId: string): LineItemObject[] | undefined {
+    const r = this.sessionMap.get(sessionId);
+    return r && structuredClone(r.lineItems);
+  }
+
+  addEvent(event: StripeEventObject): void {
+    this.eventMap.set(event.id, event);
+  }
+
+  event(id: string): StripeEventObject | undefined {
+    const e = this.eventMap.get(id);
+    return e && structuredClone(e);
+  }
+}

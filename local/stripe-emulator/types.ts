@@ -1,0 +1,73 @@
+// Shared shapes for the emulator: the public option/record types and the Stripe object types it returns.
+// The object types are Stripe's own (API version 2026-02-25.clover, from the installed SDK) so the compiler
+// checks that what the emulator serves is shaped like what the app reads from real Stripe.
+import type Stripe from 'stripe';
+
+export const API_VERSION = '2026-02-25.clover';
+
+export interface EmulatorPrice {
+  id: string;
+  productId: string;
+  productName: string;
+  unitAmount: number;
+  currency: string;
+}
+
+export type StripeFaultKind = 'error500' | 'timeout' | 'drop';
+
+export interface StripeEmulatorOptions {
+  port?: number;
+  host?: string;
+  secretKey: string;
+  prices: EmulatorPrice[];
+  webhook?: { url: string; secret: string };
+  latencyMs?: number;
+  webhookRetryDelaysMs?: number[];
+}
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+  idempotencyKey: string | null;
+  /** 0 while unanswered, and for `timeout` / `drop` faults, which never answer. */
+  status: number;
+  fault?: StripeFaultKind;
+  replayed?: boolean;
+}
+
+export interface WebhookDelivery {
+  eventId: string;
+  type: string;
+  sessionId: string;
+  attempt: number;
+  /** null when the receiver could not be reached (network error / timeout). */
+  status: number | null;
+  at: number;
+}
+
+export type StripeCustomerObject = Stripe.Customer;
+export type CheckoutSessionObject = Stripe.Checkout.Session;
+export type LineItemObject = Stripe.LineItem;
+export type PriceObject = Stripe.Price;
+export type LineItemListObject = Stripe.ApiList<Stripe.LineItem>;
+
+export type CheckoutEventType =
+  | 'checkout.session.completed'
+  | 'checkout.session.async_payment_succeeded'
+  | 'checkout.session.async_payment_failed'
+  | 'checkout.session.expired';
+
+export interface StripeEventObject {
+  id: string;
+  object: 'event';
+  api_version: string;
+  created: number;
+  data: { object: CheckoutSessionObject };
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: CheckoutEventType;
+}
