@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'edge',
           environment: 'edge-runtime',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/adversarial/**/*.edge.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/**/*.edge.test.ts'],
           exclude: ['**/*.node.test.ts'],
         },
       },
@@ -43,7 +43,7 @@ export default defineConfig({
             'tests/runtimes/**/*.test.ts',
             'tests/adversarial/**/*.test.ts',
           ],
-          exclude: ['tests/adversarial/**/*.edge.test.ts', 'tests/e2e/browser/**'],
+          exclude: ['tests/**/*.edge.test.ts', 'tests/e2e/browser/**'],
         },
       },
     ],

@@ -1,7 +1,7 @@
 // `npm run check:env`: validates the environment (.env.local / .env / the shell) and prints every problem at once.
-import { loadEnvConfig } from '@next/env';
+import nextEnv from '@next/env';
 
-loadEnvConfig(process.cwd());
+nextEnv.loadEnvConfig(process.cwd());
 try {
   await import('../src/env');
   console.log('Environment OK');

@@ -1,0 +1,19 @@
+// The plan's checkout algorithm, strictly sequential, as the benchmark's baseline: read the user, create the
+// customer, persist it, and only then create the session. Same clients and stand-ins as the real core.
+import type Stripe from 'stripe';
+import type { Db } from '@/db/client';
+import { findUserByClerkId, saveStripeCustomerId } from '@/db/queries';
+import { createCheckoutSession } from '@/lib/billing/create-checkout-session';
+import type { PriceConfig } from '@/lib/billing/price-config';
+
+export async function baselineCheckout(deps: { db: Db; stripe: Stripe; appUrl: string }, clerkUserId: string, price: PriceConfig): Promise<string> {
+  const user = await findUserByClerkId(deps.db, clerkUserId);
+  if (!user) throw new Error('baseline needs an existing user row');
+  let customerId = user.stripeCustomerId;
+  if (!customerId) {
+    customerId = (await deps.stripe.customers.create({ email: user.email, metadata: { clerkUserId } })).id;
+    await saveStripeCustomerId(deps.db, user.id, customerId);
+  }
+  const session = await createCheckoutSession(deps.stripe, { price, customerId, appUserId: user.id, clerkUserId, appUrl: deps.appUrl });
+  return session.url!;
+}

@@ -1,0 +1,59 @@
+// Runs the real app against the stand-ins: `next build` then `next start` (or `next dev`) with the stack's env.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const nextBin = fileURLToPath(new URL('../node_modules/next/dist/bin/next', import.meta.url));
+
+export interface AppServer { url: string; pid: number | undefined; output: () => string; stop(): Promise<void> }
+
+function run(args: string[], env: Record<string, string>, onOutput: (text: string) => void): ChildProcess {
+  const child = spawn(process.execPath, [nextBin, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  return child;
+}
+
+export async function buildApp(env: Record<string, string>): Promise<void> {
+  let output = '';
+  const child = run(['build'], env, (text) => (output += text));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`next build failed (${code}):\n${output.slice(-4000)}`);
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next exited early:\n${output().slice(-4000)}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // polling a starting server, not covering a race
+    }
+  }
+  throw new Error(`next did not start serving ${url}:\n${output().slice(-4000)}`);
+}
+
+/** `mode: 'start'` serves the last build; `'dev'` runs `next dev`. Serve on `localhost`: see platform notes. */
+export async function startApp(env: Record<string, string>, port: number, mode: 'start' | 'dev' = 'start'): Promise<AppServer> {
+  let output = '';
+  const child = run([mode, '-p', String(port)], env, (text) => (output += text));
+  const url = `http://localhost:${port}`;
+  await waitUntilServing(url, child, () => output);
+  return {
+    url,
+    pid: child.pid,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

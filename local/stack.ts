@@ -1,0 +1,114 @@
+// startLocalStack: the three stand-ins (Neon endpoint on PGlite, Stripe emulator, Clerk stand-in) wired together,
+// migrated, seeded, with the environment the app needs to use them. Used by tests, benchmarks and `npm run local`.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { neon, neonConfig } from '@neondatabase/serverless';
+import { drizzle } from 'drizzle-orm/neon-http';
+import { migrate } from 'drizzle-orm/neon-http/migrator';
+import { createEphemeralKeyPair, loadOrCreateKeyPair, localPublishableKey, mintSessionToken, startClerkStandIn, type ClerkStandIn, type DemoUser, type LocalKeyPair, type MintOptions } from './auth';
+import { startNeonEndpoint, type NeonEndpoint } from './neon-endpoint';
+import { startStripeEmulator, type StripeEmulator } from './stripe-emulator';
+
+export const LOCAL_PRICES = {
+  singleFlight: { id: 'price_local_single_flight', productId: 'prod_local_single_flight', productName: 'Single Flight Workshop', unitAmount: 7900, currency: 'usd' },
+  serialEntrepreneur: { id: 'price_local_serial_entrepreneur', productId: 'prod_local_serial_entrepreneur', productName: 'Serial Entrepreneur Pack', unitAmount: 14900, currency: 'usd' },
+} as const;
+
+export const DEMO_USERS: DemoUser[] = [
+  { id: 'user_demo_ada', email: 'ada@example.com', firstName: 'Ada' },
+  { id: 'user_demo_grace', email: 'grace@example.com', firstName: 'Grace' },
+];
+
+export interface LocalStackOptions {
+  /** The app's origin, for success/cancel URLs and the webhook target. */
+  appUrl: string;
+  dbLatencyMs?: number;
+  stripeLatencyMs?: number;
+  /** Persist the database here (npm run local); default in memory. */
+  dataDir?: string;
+  /** Use a real Postgres server instead of PGlite. */
+  postgresUrl?: string;
+  /** Persist the sign-in key pair here; default a fresh in-memory key. */
+  keyDir?: string;
+  users?: DemoUser[];
+  /** Seed the demo users' rows (npm run local); tests start from an empty users table. */
+  seedUsers?: boolean;
+  webhookRetryDelaysMs?: number[];
+}
+
+export interface LocalStack {
+  neon: NeonEndpoint;
+  stripe: StripeEmulator;
+  clerk: ClerkStandIn;
+  key: LocalKeyPair;
+  /** Every variable the app reads, pointing at the stand-ins. */
+  env: Record<string, string>;
+  mintToken(options: MintOptions): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const secret = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const appUrl = new URL(options.appUrl).origin;
+  const stripeSecretKey = secret('sk_test_local_');
+  const webhookSecret = secret('whsec_local_');
+  const clerkSecretKey = secret('sk_test_clerk_');
+  const key = options.keyDir ? await loadOrCreateKeyPair(options.keyDir) : await createEphemeralKeyPair();
+  const users = options.users ?? DEMO_USERS;
+
+  const [neonEndpoint, stripe, clerk] = await Promise.all([
+    startNeonEndpoint({
+      backend: options.postgresUrl ? { kind: 'postgres', url: options.postgresUrl } : { kind: 'pglite', dataDir: options.dataDir },
+      latencyMs: options.dbLatencyMs,
+    }),
+    startStripeEmulator({
+      secretKey: stripeSecretKey,
+      prices: Object.values(LOCAL_PRICES),
+      webhook: { url: `${appUrl}/api/billing/webhook`, secret: webhookSecret },
+      latencyMs: options.stripeLatencyMs,
+      webhookRetryDelaysMs: options.webhookRetryDelaysMs,
+    }),
+    startClerkStandIn({ key, secretKey: clerkSecretKey, users }),
+  ]);
+
+  // Migrations go through the endpoint with the real driver, as `npm run db:migrate` does against Neon.
+  neonConfig.fetchEndpoint = neonEndpoint.url;
+  await migrate(drizzle(neon(neonEndpoint.connectionString)), { migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+  if (options.seedUsers) {
+    for (const user of users) {
+      await neonEndpoint.query(
+        `insert into users (id, clerk_user_id, email) values ($1, $2, $3) on conflict (clerk_user_id) do nothing`,
+        [`usr_${user.id.replace(/^user_/, '')}`, user.id, user.email],
+      );
+    }
+  }
+
+  const env: Record<string, string> = {
+    DATABASE_URL: neonEndpoint.connectionString,
+    NEON_FETCH_ENDPOINT: neonEndpoint.url,
+    STRIPE_SECRET_KEY: stripeSecretKey,
+    STRIPE_API_BASE: stripe.url,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_PRICE_SINGLE_FLIGHT: LOCAL_PRICES.singleFlight.id,
+    STRIPE_PRICE_SERIAL_ENTREPRENEUR: LOCAL_PRICES.serialEntrepreneur.id,
+    NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: localPublishableKey(),
+    CLERK_SECRET_KEY: clerkSecretKey,
+    CLERK_JWT_KEY: key.publicKeyPem,
+    CLERK_API_URL: clerk.apiUrl,
+    NEXT_PUBLIC_SIGN_IN_URL: clerk.signInUrl,
+    NEXT_PUBLIC_APP_URL: appUrl,
+  };
+
+  return {
+    neon: neonEndpoint,
+    stripe,
+    clerk,
+    key,
+    env,
+    mintToken: (mint) => mintSessionToken(key, mint),
+    async stop() {
+      await Promise.allSettled([neonEndpoint.stop(), stripe.stop(), clerk.stop()]);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// One table of checkout and webhook cases, run unchanged in every runtime the code claims (edge-runtime VM, Node,
+// workerd, next start). Each runtime supplies only `send`: how a Web Request reaches its entry point.
+import { beforeAll, describe, expect, it } from 'vitest';
+import Stripe from 'stripe';
+import { newClerkUserId, stack } from './stack';
+
+export interface RuntimeTarget {
+  /** Delivers a request for `${appUrl}/api/billing/…` to the runtime and returns its response. */
+  send(request: Request): Promise<Response>;
+}
+
+export function describeBillingContract(runtime: string, setup: () => Promise<RuntimeTarget>) {
+  describe(`billing contract in ${runtime}`, () => {
+    let target: RuntimeTarget;
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      [target, env] = await Promise.all([setup(), stack.env()]);
+    }, 240_000);
+
+    const checkout = (init: { token?: string; body?: string; contentType?: string; origin?: string; accept?: string } = {}) => {
+      const appUrl = env.NEXT_PUBLIC_APP_URL!;
+      const headers = new Headers({ 'content-type': init.contentType ?? 'application/json', origin: init.origin ?? appUrl });
+      if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+      if (init.accept) headers.set('accept', init.accept);
+      return target.send(new Request(`${appUrl}/api/billing/checkout`, { method: 'POST', headers, body: init.body ?? '', redirect: 'manual' }));
+    };
+    const buyer = async (label: string) => {
+      const userId = newClerkUserId(label);
+      return { userId, token: await stack.mintToken({ userId, email: `${userId}@example.com` }) };
+    };
+
+    it('303 to the hosted page for a known price', async () => {
+      const { token } = await buyer('rt');
+      const response = await checkout({ token, body: JSON.stringify({ priceId: env.STRIPE_PRICE_SINGLE_FLIGHT }) });
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toMatch(new RegExp(`^${env.STRIPE_API_BASE}/c/pay/cs_test_`));
+      expect(response.headers.get('cache-control')).toContain('no-store');
+    });
+
+    it('200 {url} for a JSON caller, from a form body', async () => {
+      const { token } = await buyer('rt');
+      const response = await checkout({ token, body: `priceId=${env.STRIPE_PRICE_SERIAL_ENTREPRENEUR}`, contentType: 'application/x-www-form-urlencoded', accept: 'application/json' });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { url: string }).url).toContain('/c/pay/cs_test_');
+    });
+
+    it.each([
+      ['signed out', 401, 'unauthenticated', {}],
+      ['an unknown price', 400, 'invalid_price', { body: '{"priceId":"price_nope"}' }],
+      ['a non-JSON content type', 415, 'unsupported_media_type', { contentType: 'text/plain', body: 'x' }],
+      ['a cross-site origin', 403, 'forbidden_origin', { origin: 'https://evil.example' }],
+    ] as const)('%s → %i %s', async (_name, status, code, init) => {
+      const { token } = await buyer('rt');
+      const response = await checkout({ ...init, token: status === 401 ? undefined : token });
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject({ error: { code } });
+    });
+
+    it('webhook: a paid session credits once, a bad signature is refused', async () => {
+      const { userId, token } = await buyer('rtwh');
+      const created = await checkout({ token, body: JSON.stringify({ priceId: env.STRIPE_PRICE_SINGLE_FLIGHT }) });
+      const sessionId = created.headers.get('location')!.split('/').pop()!;
+      await stack.stripe('completeSession', sessionId);
+      const payload = JSON.stringify({ id: `evt_rt_${sessionId}`, object: 'event', type: 'checkout.session.completed', data: { object: { id: sessionId } } });
+      const signer = new Stripe('sk_test_unused', { httpClient: Stripe.createFetchHttpClient() });
+      const deliver = async (secret: string) =>
+        target.send(new Request(`${env.NEXT_PUBLIC_APP_URL}/api/billing/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': await signer.webhooks.generateTestHeaderStringAsync({ payload, secret }) },
+          body: payload,
+        }));
+      expect((await deliver('whsec_wrong')).status).toBe(400);
+      const responses = [await deliver(env.STRIPE_WEBHOOK_SECRET!), await deliver(env.STRIPE_WEBHOOK_SECRET!)];
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+      const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
+      expect(row?.credit_balance).toBe(1);
+    });
+  });
+}
