@@ -3,7 +3,7 @@ import drizzle from 'eslint-plugin-drizzle';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.next/**', '.vercel/**', '.local/**', 'node_modules/**', 'drizzle/**', 'next-env.d.ts', 'eslint.config.js'] },
+  { ignores: ['scripts/*.mjs', '.next/**', '.vercel/**', '.local/**', 'node_modules/**', 'drizzle/**', 'next-env.d.ts', 'eslint.config.js'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

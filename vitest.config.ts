@@ -18,6 +18,8 @@ export default defineConfig({
   test: {
     globalSetup: [here('./tests/setup/global-setup.ts')],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.local/vitest-report.json' }]] : ['default'],
+    // Log lines of passing tests are noise; a failing test still shows its output.
+    silent: 'passed-only',
     testTimeout: 30_000,
     hookTimeout: 180_000,
     projects: [

@@ -247,7 +247,7 @@ async function signIn(userId: string, redirectUrl: string = `${APP}/dashboard`):
   });
 }
 
-async function sessionFrom(response: Response): Promise<{ token: string; clientUat: string; cookie: string }> {
+function sessionFrom(response: Response): { token: string; clientUat: string; cookie: string } {
   const cookies = setCookies(response);
   const token = cookieValue(cookies.get('__session'))!;
   const clientUat = cookieValue(cookies.get('__client_uat'))!;
@@ -285,7 +285,7 @@ describe('sign-in pages', () => {
       expect(line).toMatch(/; SameSite=Lax(;|$)/);
       expect(line).not.toMatch(/Secure|Domain=/i);
     }
-    const { token, clientUat } = await sessionFrom(response);
+    const { token, clientUat } = sessionFrom(response);
     const claims = await verifyToken(token, { jwtKey: key.publicKeyPem });
     expect(claims).toMatchObject({ sub: 'user_ada', email: 'ada@example.com', azp: APP });
     expect(claims).not.toHaveProperty('stripe_customer_id');
@@ -314,13 +314,13 @@ describe('sign-in pages', () => {
 
   it('put stripe_customer_id (session-token template) in the token once the metadata has it', async () => {
     await api().users.updateUserMetadata('user_ada', { publicMetadata: { stripeCustomerId: 'cus_ada', appUserId: 'usr_ada' } });
-    const { token } = await sessionFrom(await signIn('user_ada'));
+    const { token } = sessionFrom(await signIn('user_ada'));
     const claims = await verifyToken(token, { jwtKey: key.publicKeyPem });
     expect(claims).toMatchObject({ sub: 'user_ada', email: 'ada@example.com', stripe_customer_id: 'cus_ada', app_user_id: 'usr_ada' });
   });
 
   it('show who is signed in on the status page', async () => {
-    const { cookie } = await sessionFrom(await signIn('user_grace'));
+    const { cookie } = sessionFrom(await signIn('user_grace'));
     const html = await (await fetch(`${clerk.url}/`, { headers: { cookie } })).text();
     expect(html).toContain('Signed in as <strong>Grace</strong>');
     expect(await (await fetch(`${clerk.url}/`)).text()).toContain('Not signed in.');
@@ -352,7 +352,7 @@ describe('Clerk request authentication (authenticateRequest) with stand-in sessi
 
   it('signs in a request carrying the sign-in page cookies', async () => {
     clerk.addUser({ id: 'user_buyer', email: 'buyer@example.com', publicMetadata: { stripeCustomerId: 'cus_buyer' } });
-    const { cookie } = await sessionFrom(await signIn('user_buyer'));
+    const { cookie } = sessionFrom(await signIn('user_buyer'));
     const state = await authenticate({ cookie });
     expect(state.status).toBe('signed-in');
     expect(state.isAuthenticated).toBe(true);
@@ -369,7 +369,7 @@ describe('Clerk request authentication (authenticateRequest) with stand-in sessi
   });
 
   it('signs in the browser navigation that follows the 303, which carries no Referer', async () => {
-    const { cookie } = await sessionFrom(await signIn('user_ada'));
+    const { cookie } = sessionFrom(await signIn('user_ada'));
     const navigation = { cookie, 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' };
     expect((await authenticate(navigation)).status).toBe('signed-in');
     // Why the stand-in sends Referrer-Policy: no-referrer: with its origin as Referer, Clerk would want a handshake.

@@ -4,12 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stack } from '../../support/stack';
 
 const shots = '.local/screenshots';
-let browser: Browser;
+let browser: BrowserContext;
 let page: Page;
 let appUrl: string;
 let env: Record<string, string>;
@@ -17,11 +17,13 @@ let env: Record<string, string>;
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   [appUrl, env] = await Promise.all([stack.app(), stack.env()]);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic', `--user-data-dir=${await mkdtemp(join(tmpdir(), 'chromium-'))}`],
+  // A fresh profile each run; the flags keep Chromium from reaching for the (closed) network.
+  browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
   });
-  page = await browser.newPage();
+  page = browser.pages()[0] ?? (await browser.newPage());
 }, 240_000);
 
 afterAll(async () => browser?.close());
