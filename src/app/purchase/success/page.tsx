@@ -29,6 +29,15 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
 
   const pending = result.outcome === 'pending';
   const failed = result.outcome === 'failed';
+  if (result.outcome === 'not_complete') {
+    return (
+      <main className="page narrow">
+        <h1>Checkout not finished</h1>
+        <p>This checkout has not been paid, so nothing was charged and no credits were added.</p>
+        <a className="button" href="/">Back to pricing</a>
+      </main>
+    );
+  }
   return (
     <main className="page narrow">
       <h1>{failed ? 'Payment failed' : pending ? 'Payment processing' : 'Thank you!'}</h1>

@@ -1,0 +1,180 @@
+// Attacks the running app (next build + next start on the local stack): hostile input from data corpora, races,
+// upstream faults, and secret leaks. Writes its figures to .local/adversarial.json for the summary line.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEphemeralKeyPair, mintSessionToken } from '@local/auth';
+import { newClerkUserId, stack } from '../support/stack';
+
+interface CheckoutCase { name: string; status: number; code: string; method: string; contentType: string | null; body: string | null; token: string; headers?: Record<string, string> }
+interface WebhookCase { name: string; status: number; code: string | null; kind: string }
+const checkoutCorpus = JSON.parse(readFileSync(new URL('./checkout-corpus.json', import.meta.url), 'utf8')) as CheckoutCase[];
+const webhookCorpus = JSON.parse(readFileSync(new URL('./webhook-corpus.json', import.meta.url), 'utf8')) as WebhookCase[];
+
+const figures = { races: 0, duplicates: 0, faults: 0, recovered: 0, bad_inputs: 0, handled: 0, stripe_calls_from_rejected: 0, leaks: 0 };
+let appUrl: string;
+let env: Record<string, string>;
+let secrets: string[];
+const signer = new Stripe('sk_test_unused', { httpClient: Stripe.createFetchHttpClient() });
+
+beforeAll(async () => {
+  [appUrl, env] = await Promise.all([stack.app(), stack.env()]);
+  secrets = [env.STRIPE_SECRET_KEY!, env.STRIPE_WEBHOOK_SECRET!, env.CLERK_SECRET_KEY!, env.DATABASE_URL!, 'npg'];
+}, 240_000);
+
+afterAll(() => {
+  mkdirSync('.local', { recursive: true });
+  writeFileSync('.local/adversarial.json', JSON.stringify(figures));
+});
+
+/** Counts a leak for any secret in the body or any header value. */
+async function readChecked(response: Response): Promise<string> {
+  const text = await response.text();
+  const haystack = `${text}\n${[...response.headers.values()].join('\n')}`;
+  for (const secret of secrets) if (haystack.includes(secret)) figures.leaks++;
+  if (/\bat [\w.]+ \(|node_modules\//.test(text)) figures.leaks++; // a stack trace
+  return text;
+}
+
+async function tokenFor(kind: string, userId: string): Promise<Record<string, string>> {
+  const now = Math.floor(Date.now() / 1000);
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  switch (kind) {
+    case 'valid': return bearer(await stack.mintToken({ userId, email: `${userId}@example.com` }));
+    case 'none': return {};
+    case 'expired': return bearer(await stack.mintToken({ userId, issuedAt: now - 3600, ttlSeconds: 60 }));
+    case 'not-yet-valid': return bearer(await stack.mintToken({ userId, issuedAt: now + 3600, notBefore: now + 3600 }));
+    case 'wrong-key': return bearer(await mintSessionToken(await createEphemeralKeyPair(), { userId }));
+    case 'alg-none': {
+      const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      return bearer(`${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: userId, sid: 'sess_x', iat: now, nbf: now, exp: now + 600 })}.`);
+    }
+    case 'garbage': return bearer('eyJhbGciOiJSUzI1NiJ9.garbage.garbage');
+    case 'empty-bearer': return { authorization: 'Bearer ' };
+    case 'cookie-without-token': return { cookie: `__client_uat=${now}` };
+    case 'cookie-expired': {
+      const token = await new SignJWT({ sid: 'sess_x' }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(new TextEncoder().encode('not-the-key'));
+      return { cookie: `__session=${token}; __client_uat=${now - 7200}` };
+    }
+    default: throw new Error(`unknown token kind ${kind}`);
+  }
+}
+
+function materialise(c: CheckoutCase): { body: BodyInit | null; contentType: string | null } {
+  const fill = (s: string) =>
+    s.replaceAll('$SINGLE_UPPER', env.STRIPE_PRICE_SINGLE_FLIGHT!.toUpperCase()).replaceAll('$SINGLE', env.STRIPE_PRICE_SINGLE_FLIGHT!).replaceAll('$SERIAL', env.STRIPE_PRICE_SERIAL_ENTREPRENEUR!).replaceAll('$PAD', 'x'.repeat(64 * 1024));
+  if (c.contentType === '$MULTIPART') {
+    const form = new FormData();
+    if (c.body === '$MULTIPART_FILE') form.set('priceId', new Blob([env.STRIPE_PRICE_SINGLE_FLIGHT!]), 'price.txt');
+    else form.set('other', 'x');
+    return { body: form, contentType: null };
+  }
+  return { body: c.body === null ? null : fill(c.body), contentType: c.contentType };
+}
+
+describe('hostile checkout requests (corpus)', () => {
+  it(`has at least 60 cases`, () => expect(checkoutCorpus.length).toBeGreaterThanOrEqual(60));
+
+  it.each(checkoutCorpus)('$name → $status $code, and nothing reaches Stripe', async (c) => {
+    const userId = newClerkUserId('hostile');
+    const { body, contentType } = materialise(c);
+    const headers = new Headers({ origin: appUrl, ...(await tokenFor(c.token, userId)), ...c.headers });
+    if (contentType !== null && contentType !== undefined) headers.set('content-type', contentType);
+    else if (contentType === null && c.contentType === null) headers.delete('content-type');
+    const response = await fetch(`${appUrl}/api/billing/checkout`, { method: c.method, headers, body, redirect: 'manual' });
+    const text = await readChecked(response);
+    figures.bad_inputs++;
+    const stripeCalls = (await stack.stripe<{ body: { metadata?: { clerkUserId?: string } } }[]>('log')).filter((r) => r.body?.metadata?.clerkUserId === userId).length;
+    figures.stripe_calls_from_rejected += stripeCalls;
+    expect(response.status).toBe(c.status);
+    expect(JSON.parse(text)).toMatchObject({ error: { code: c.code, message: expect.any(String) } });
+    expect(response.headers.get('cache-control')).toContain('no-store');
+    expect(stripeCalls).toBe(0);
+    figures.handled++;
+  });
+});
+
+describe('hostile webhook deliveries (corpus)', () => {
+  it.each(webhookCorpus)('$name → $status', async (c) => {
+    let sessionId = 'cs_test_unknown_session';
+    if (c.kind !== 'unknown-session') {
+      // A real, paid session (for an unknown user: one the app never saw).
+      const stripe = new Stripe(env.STRIPE_SECRET_KEY!, { httpClient: Stripe.createFetchHttpClient(), host: new URL(env.STRIPE_API_BASE!).hostname, port: new URL(env.STRIPE_API_BASE!).port, protocol: 'http' });
+      const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: env.STRIPE_PRICE_SINGLE_FLIGHT!, quantity: 1 }], success_url: `${appUrl}/s`, client_reference_id: 'usr_nobody', metadata: { clerkUserId: 'user_nobody' } });
+      sessionId = session.id;
+    }
+    const payload = JSON.stringify({ id: `evt_adv_${sessionId}`, object: 'event', type: c.kind === 'unknown-type' ? 'invoice.paid' : 'checkout.session.completed', data: { object: { id: sessionId } } });
+    const secret = c.kind === 'wrong-secret' ? 'whsec_attacker' : env.STRIPE_WEBHOOK_SECRET!;
+    let signature: string | null = await signer.webhooks.generateTestHeaderStringAsync({ payload, secret, timestamp: c.kind === 'stale' ? Math.floor(Date.now() / 1000) - 600 : undefined });
+    if (c.kind === 'missing') signature = null;
+    if (c.kind === 'garbage') signature = 'not-a-signature';
+    if (c.kind === 'v0-only') signature = signature?.replace('v1=', 'v0=') ?? null;
+    const body = c.kind === 'tampered' ? payload.replace('checkout.session.completed', 'checkout.session.completed ') : payload;
+    const response = await fetch(`${appUrl}/api/billing/webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) } });
+    const text = await readChecked(response);
+    figures.bad_inputs++;
+    expect(response.status).toBe(c.status);
+    if (c.code) expect(JSON.parse(text)).toMatchObject({ error: { code: c.code } });
+    const [row] = await stack.neon<{ n: string }[]>('query', 'select count(*)::text as n from purchases where stripe_checkout_session_id = $1', [sessionId]);
+    expect(row?.n).toBe('0');
+    figures.handled++;
+  });
+});
+
+describe('races', () => {
+  const checkout = async (token: string) =>
+    fetch(`${appUrl}/api/billing/checkout`, { method: 'POST', redirect: 'manual', headers: { origin: appUrl, 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ priceId: env.STRIPE_PRICE_SINGLE_FLIGHT }) });
+  const customersOf = async (userId: string) => (await stack.stripe<{ id: string; metadata: Record<string, string> }[]>('customers')).filter((c) => c.metadata.clerkUserId === userId);
+
+  it('50 concurrent first checkouts by one new buyer: one customer, every answer a 303 to a session for it', async () => {
+    const userId = newClerkUserId('race1');
+    const token = await stack.mintToken({ userId, email: `${userId}@example.com` });
+    const responses = await Promise.all(Array.from({ length: 50 }, () => checkout(token)));
+    figures.races++;
+    const customers = await customersOf(userId);
+    figures.duplicates += Math.max(0, customers.length - 1);
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(303));
+    expect(customers).toHaveLength(1);
+    const sessions = await Promise.all(responses.map((r) => stack.stripe<{ customer: string }>('getSession', r.headers.get('location')!.split('/').pop())));
+    expect(new Set(sessions.map((s) => s.customer))).toEqual(new Set([customers[0]!.id]));
+    const [row] = await stack.neon<{ stripe_customer_id: string }[]>('query', 'select stripe_customer_id from users where clerk_user_id = $1', [userId]);
+    expect(row?.stripe_customer_id).toBe(customers[0]!.id);
+  });
+
+  it('50 different new buyers at once: 50 customers, no cross-talk', async () => {
+    const users = Array.from({ length: 50 }, () => newClerkUserId('race50'));
+    const responses = await Promise.all(users.map(async (u) => checkout(await stack.mintToken({ userId: u, email: `${u}@example.com` }))));
+    figures.races++;
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(303));
+    const sessions = await Promise.all(responses.map((r) => stack.stripe<{ customer: string; metadata: { clerkUserId: string } }>('getSession', r.headers.get('location')!.split('/').pop())));
+    const all = await stack.stripe<{ id: string; metadata: Record<string, string> }[]>('customers');
+    for (const [i, u] of users.entries()) {
+      const mine = all.filter((c) => c.metadata.clerkUserId === u);
+      figures.duplicates += Math.max(0, mine.length - 1);
+      expect(mine).toHaveLength(1);
+      expect(sessions[i]).toMatchObject({ customer: mine[0]!.id, metadata: { clerkUserId: u } });
+    }
+  });
+
+  it('webhook deliveries and success-page loads fulfilling one session at the same instant credit it once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const userId = newClerkUserId('race-fulfil');
+      const iat = Math.floor(Date.now() / 1000) - 5;
+      const token = await stack.mintToken({ userId, email: `${userId}@example.com`, issuedAt: iat });
+      const sessionId = (await checkout(token)).headers.get('location')!.split('/').pop()!;
+      await stack.stripe('completeSession', sessionId);
+      const payload = JSON.stringify({ id: `evt_race_${sessionId}`, object: 'event', type: 'checkout.session.completed', data: { object: { id: sessionId } } });
+      const header = await signer.webhooks.generateTestHeaderStringAsync({ payload, secret: env.STRIPE_WEBHOOK_SECRET! });
+      await Promise.all([
+        ...Array.from({ length: 5 }, () => fetch(`${appUrl}/api/billing/webhook`, { method: 'POST', body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': header } })),
+        ...Array.from({ length: 5 }, () => fetch(`${appUrl}/purchase/success?session_id=${sessionId}`, { headers: { cookie: `__session=${token}; __client_uat=${iat}` } })),
+      ]);
+      await stack.stripe('webhooksIdle');
+      figures.races++;
+      const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
+      figures.duplicates += Math.max(0, (row?.credit_balance ?? 0) - 1);
+      expect(row?.credit_balance).toBe(1);
+    }
+  });
+});

@@ -1,0 +1,162 @@
+// Upstream faults at every step of checkout and fulfilment, on a private stack (faults are global to a stand-in, so
+// sharing the run-wide stack would let other files consume them). The cores run in Node with the app's own clients.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '@local/stack';
+import { createDb } from '@/db/client';
+import { createClerkUsers } from '@/lib/billing/clerk-users';
+import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
+import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
+import { buildPriceCatalog } from '@/lib/billing/price-config';
+import { createStripeClient } from '@/lib/billing/stripe';
+import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
+
+const TIMEOUT_MS = 400;
+let stack: LocalStack;
+let deps: CheckoutDeps & { webhookSecret: string };
+const logLines: string[] = [];
+const figures = { faults: 0, recovered: 0, leaks: 0, duplicates: 0 };
+
+beforeAll(async () => {
+  stack = await startLocalStack({ appUrl: 'http://localhost:9' });
+  const env = stack.env;
+  deps = {
+    db: createDb({ databaseUrl: env.DATABASE_URL!, fetchEndpoint: env.NEON_FETCH_ENDPOINT, timeoutMs: TIMEOUT_MS }),
+    stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY!, apiBase: env.STRIPE_API_BASE, timeoutMs: TIMEOUT_MS, maxNetworkRetries: 1 }),
+    clerk: createClerkUsers({ secretKey: env.CLERK_SECRET_KEY!, apiUrl: env.CLERK_API_URL }),
+    prices: buildPriceCatalog({ singleFlight: env.STRIPE_PRICE_SINGLE_FLIGHT!, serialEntrepreneur: env.STRIPE_PRICE_SERIAL_ENTREPRENEUR! }),
+    appUrl: env.NEXT_PUBLIC_APP_URL!,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET!,
+    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!),
+    waitUntil: () => {},
+    log: (line) => void logLines.push(JSON.stringify(line)),
+  };
+  await stack.stripe.setWebhook(null);
+}, 120_000);
+
+afterAll(async () => {
+  const secrets = [stack.env.STRIPE_SECRET_KEY!, stack.env.STRIPE_WEBHOOK_SECRET!, stack.env.CLERK_SECRET_KEY!, stack.env.DATABASE_URL!];
+  figures.leaks += logLines.filter((line) => secrets.some((s) => line.includes(s))).length;
+  mkdirSync('.local', { recursive: true });
+  const path = '.local/adversarial-faults.json';
+  writeFileSync(path, JSON.stringify(figures));
+  await stack.stop();
+});
+
+let n = 0;
+async function checkout(userId: string) {
+  const token = await stack.mintToken({ userId, email: `${userId}@example.com` });
+  return handleCheckout(
+    new Request(`${deps.appUrl}/api/billing/checkout`, { method: 'POST', headers: { origin: deps.appUrl, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ priceId: stack.env.STRIPE_PRICE_SINGLE_FLIGHT }) }),
+    deps,
+  );
+}
+
+async function expectDocumented5xx(response: Response, status: number, code: string) {
+  const text = await response.text();
+  const secrets = [stack.env.STRIPE_SECRET_KEY!, stack.env.DATABASE_URL!, 'npg'];
+  if (secrets.some((s) => text.includes(s)) || text.includes('    at ')) figures.leaks++;
+  expect(response.status).toBe(status);
+  expect(JSON.parse(text)).toMatchObject({ error: { code } });
+}
+
+const customersOf = (userId: string) => stack.stripe.customers().filter((c) => c.metadata?.clerkUserId === userId);
+
+type Kind = 'error500' | 'timeout' | 'drop';
+const kinds: Kind[] = ['error500', 'timeout', 'drop'];
+
+describe('checkout under upstream faults', () => {
+  it.each(kinds)('user read fails (%s) → 503, next attempt succeeds, one customer', async (kind) => {
+    const userId = `user_fault_read_${n++}`;
+    stack.neon.failNext(1, kind, (qs) => qs.some((q) => q.includes('from "users"')));
+    figures.faults++;
+    await expectDocumented5xx(await checkout(userId), 503, 'database_unavailable');
+    stack.neon.clearFaults();
+    expect((await checkout(userId)).status).toBe(303);
+    figures.recovered++;
+    expect(customersOf(userId)).toHaveLength(1);
+  });
+
+  it.each(kinds)('customer create fails (%s, past the retry) → 502, next attempt succeeds, one customer', async (kind) => {
+    const userId = `user_fault_cus_${n++}`;
+    stack.stripe.failNext({ path: '/v1/customers', method: 'POST', count: 2, kind });
+    figures.faults++;
+    await expectDocumented5xx(await checkout(userId), 502, 'stripe_unavailable');
+    stack.stripe.clearFaults();
+    expect((await checkout(userId)).status).toBe(303);
+    figures.recovered++;
+    expect(customersOf(userId).length).toBeLessThanOrEqual(1);
+    figures.duplicates += Math.max(0, customersOf(userId).length - 1);
+  });
+
+  it.each(kinds)('customer persist fails (%s) → still 303; the next checkout reuses the same customer', async (kind) => {
+    const userId = `user_fault_persist_${n++}`;
+    stack.neon.failNext(1, kind, (qs) => qs.some((q) => q.startsWith('update "users" set "stripe_customer_id"')));
+    figures.faults++;
+    expect((await checkout(userId)).status).toBe(303);
+    stack.neon.clearFaults();
+    expect((await checkout(userId)).status).toBe(303);
+    figures.recovered++;
+    expect(customersOf(userId)).toHaveLength(1);
+    const [row] = await stack.neon.query('select stripe_customer_id from users where clerk_user_id = $1', [userId]);
+    expect(row?.stripe_customer_id).toBe(customersOf(userId)[0]!.id);
+  });
+
+  it.each(kinds)('session create fails (%s, past the retry) → 502, next attempt succeeds', async (kind) => {
+    const userId = `user_fault_session_${n++}`;
+    stack.stripe.failNext({ path: '/v1/checkout/sessions', method: 'POST', count: 2, kind });
+    figures.faults++;
+    const started = performance.now();
+    await expectDocumented5xx(await checkout(userId), 502, 'stripe_unavailable');
+    // Bounded: two attempts of TIMEOUT_MS plus the SDK's backoff, not the stalled upstream's pleasure.
+    expect(performance.now() - started).toBeLessThan(10 * TIMEOUT_MS + 3_000);
+    stack.stripe.clearFaults();
+    expect((await checkout(userId)).status).toBe(303);
+    figures.recovered++;
+    expect(customersOf(userId)).toHaveLength(1);
+  });
+});
+
+describe('webhook fulfilment under upstream faults', () => {
+  const signer = new Stripe('sk_test_unused', { httpClient: Stripe.createFetchHttpClient() });
+  async function deliver(sessionId: string) {
+    const payload = JSON.stringify({ id: `evt_f_${sessionId}`, object: 'event', type: 'checkout.session.completed', data: { object: { id: sessionId } } });
+    const header = await signer.webhooks.generateTestHeaderStringAsync({ payload, secret: deps.webhookSecret });
+    return handleStripeWebhook(new Request(`${deps.appUrl}/api/billing/webhook`, { method: 'POST', body: payload, headers: { 'stripe-signature': header } }), deps);
+  }
+  const paidSession = async (userId: string) => {
+    const sessionId = (await checkout(userId)).headers.get('location')!.split('/').pop()!;
+    await stack.stripe.completeSession(sessionId);
+    return sessionId;
+  };
+  const balance = async (userId: string) => Number((await stack.neon.query('select credit_balance from users where clerk_user_id = $1', [userId]))[0]?.credit_balance);
+
+  it.each(kinds)('session retrieve fails (%s) → 502 so Stripe retries; the retry credits once', async (kind) => {
+    const userId = `user_fault_retrieve_${n++}`;
+    const sessionId = await paidSession(userId);
+    stack.stripe.failNext({ path: new RegExp(`^/v1/checkout/sessions/${sessionId}`), method: 'GET', count: 2, kind });
+    figures.faults++;
+    await expectDocumented5xx(await deliver(sessionId), 502, 'stripe_unavailable');
+    stack.stripe.clearFaults();
+    expect((await deliver(sessionId)).status).toBe(200);
+    expect((await deliver(sessionId)).status).toBe(200);
+    figures.recovered++;
+    figures.duplicates += Math.max(0, (await balance(userId)) - 1);
+    expect(await balance(userId)).toBe(1);
+  });
+
+  it.each(kinds)('ledger write fails (%s) → 503; the retry credits once', async (kind) => {
+    const userId = `user_fault_ledger_${n++}`;
+    const sessionId = await paidSession(userId);
+    stack.neon.failNext(1, kind, (qs) => qs.some((q) => q.includes('insert into purchases')));
+    figures.faults++;
+    await expectDocumented5xx(await deliver(sessionId), 503, 'database_unavailable');
+    stack.neon.clearFaults();
+    expect((await deliver(sessionId)).status).toBe(200);
+    expect((await deliver(sessionId)).status).toBe(200);
+    figures.recovered++;
+    figures.duplicates += Math.max(0, (await balance(userId)) - 1);
+    expect(await balance(userId)).toBe(1);
+  });
+});
