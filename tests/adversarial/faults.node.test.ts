@@ -32,7 +32,7 @@ beforeAll(async () => {
     waitUntil: () => {},
     log: (line) => void logLines.push(JSON.stringify(line)),
   };
-  await stack.stripe.setWebhook(null);
+  stack.stripe.setWebhook(null);
 }, 120_000);
 
 afterAll(async () => {
