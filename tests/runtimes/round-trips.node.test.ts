@@ -1,0 +1,82 @@
+// The upstream calls each buyer state costs, read from the stand-ins' request logs (deterministic; no timing). A
+// private stack keeps other test files' requests out of the logs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '@local/stack';
+import { createDb } from '@/db/client';
+import { createClerkUsers } from '@/lib/billing/clerk-users';
+import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
+import { buildPriceCatalog } from '@/lib/billing/price-config';
+import { createStripeClient } from '@/lib/billing/stripe';
+import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
+
+let stack: LocalStack;
+let deps: CheckoutDeps;
+const background: Promise<unknown>[] = [];
+
+beforeAll(async () => {
+  stack = await startLocalStack({ appUrl: 'http://localhost:9' });
+  const env = stack.env;
+  deps = {
+    db: createDb({ databaseUrl: env.DATABASE_URL!, fetchEndpoint: env.NEON_FETCH_ENDPOINT }),
+    stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY!, apiBase: env.STRIPE_API_BASE }),
+    clerk: createClerkUsers({ secretKey: env.CLERK_SECRET_KEY!, apiUrl: env.CLERK_API_URL }),
+    prices: buildPriceCatalog({ singleFlight: env.STRIPE_PRICE_SINGLE_FLIGHT!, serialEntrepreneur: env.STRIPE_PRICE_SERIAL_ENTREPRENEUR! }),
+    appUrl: env.NEXT_PUBLIC_APP_URL!,
+    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!),
+    waitUntil: (work) => void background.push(work),
+    log: () => {},
+  };
+}, 120_000);
+afterAll(async () => stack?.stop());
+
+/** Every upstream request, in arrival order, as `service verb target`. */
+function upstreamCalls(): string[] {
+  const calls = [
+    ...stack.neon.log.map((r) => ({ at: r.at, name: `db ${r.queries.map((q) => q.query.split(/\s+/, 1)[0]!.toLowerCase()).join('+')} ${/"users"|users/.test(r.queries[0]?.query ?? '') ? 'users' : 'other'}` })),
+    ...stack.stripe.log.map((r) => ({ at: r.at, name: `stripe ${r.method} ${r.path}` })),
+    ...stack.clerk.log.map((r) => ({ at: r.at, name: `clerk ${r.method} ${r.path.replace(/user_[\w]+/, ':id')}` })),
+  ];
+  return calls.sort((a, b) => a.at - b.at).map((c) => c.name);
+}
+
+async function checkoutAs(userId: string, claims: Record<string, unknown> = {}) {
+  const token = await stack.mintToken({ userId, email: `${userId}@example.com`, claims });
+  stack.neon.clearLog();
+  stack.stripe.clearLog();
+  stack.clerk.clearLog();
+  const response = await handleCheckout(
+    new Request(`${deps.appUrl}/api/billing/checkout`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ priceId: stack.env.STRIPE_PRICE_SINGLE_FLIGHT }) }),
+    deps,
+  );
+  expect(response.status).toBe(303);
+  await Promise.allSettled(background.splice(0));
+  return upstreamCalls();
+}
+
+describe('upstream round trips per checkout', () => {
+  it('first-time buyer with a user row: read, customer create, then session create beside the persist; Clerk metadata after', async () => {
+    await stack.neon.query(`insert into users (id, clerk_user_id, email) values ('usr_rt_first', 'user_rt_first', 'f@example.com')`);
+    stack.clerk.addUser({ id: 'user_rt_first', email: 'f@example.com' });
+    const calls = await checkoutAs('user_rt_first');
+    expect(calls.slice(0, 2)).toEqual(['db select users', 'stripe POST /v1/customers']);
+    // The persist and the session create are started together; their arrival order is theirs to choose.
+    expect(calls.slice(2, 4).sort()).toEqual(['db update users', 'stripe POST /v1/checkout/sessions']);
+    expect(calls.slice(4)).toEqual(['clerk PATCH /v1/users/:id/metadata']);
+  });
+
+  it('returning buyer without the claim: one database read, one Stripe call', async () => {
+    expect(await checkoutAs('user_rt_first')).toEqual(['db select users', 'stripe POST /v1/checkout/sessions']);
+  });
+
+  it('returning buyer with the claim: the session create is the only upstream call', async () => {
+    const [row] = await stack.neon.query(`select id, stripe_customer_id from users where clerk_user_id = 'user_rt_first'`);
+    expect(await checkoutAs('user_rt_first', { stripe_customer_id: row!.stripe_customer_id, app_user_id: row!.id })).toEqual(['stripe POST /v1/checkout/sessions']);
+  });
+
+  it('buyer with no user row yet: read, upsert, customer create, then session beside the persist', async () => {
+    stack.clerk.addUser({ id: 'user_rt_new', email: 'n@example.com' });
+    const calls = await checkoutAs('user_rt_new');
+    expect(calls.slice(0, 3)).toEqual(['db select users', 'db insert users', 'stripe POST /v1/customers']);
+    expect(calls.slice(3, 5).sort()).toEqual(['db update users', 'stripe POST /v1/checkout/sessions']);
+  });
+});
