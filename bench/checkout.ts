@@ -2,7 +2,8 @@
 // with injected upstream latency, versus the plan's sequential baseline; CPU per request; concurrency; bundle sizes.
 // Writes docs/benchmarks.md and docs/benchmarks.json. Flags: --db-ms 80 --stripe-ms 120 --n 40
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
@@ -48,7 +49,7 @@ const appPort = await freePort();
 const appUrl = `http://localhost:${appPort}`;
 console.log(`Starting the stack (db ${dbMs} ms, stripe ${stripeMs} ms) and building the app…`);
 const stack = await startLocalStack({ appUrl });
-await buildApp(stack.env);
+await buildApp(stack.env, 'vercel');
 const app = await startApp(stack.env, appPort);
 const env = stack.env;
 const prices = buildPriceCatalog({ singleFlight: env.STRIPE_PRICE_SINGLE_FLIGHT!, serialEntrepreneur: env.STRIPE_PRICE_SERIAL_ENTREPRENEUR! });
@@ -162,16 +163,15 @@ await Promise.all(Array.from({ length: 50 }, async () => {
 const concurrency = { requests: latencies.length, errors, p50Ms: round(pct(latencies, 50)), p99Ms: round(pct(latencies, 99)) };
 console.log(`concurrency 50 × 500: errors ${errors}, p50 ${concurrency.p50Ms} ms, p99 ${concurrency.p99Ms} ms`);
 
-// Edge bundle sizes: the files Next lists for each edge function (what Vercel packs into the function).
-function edgeGzipBytes(matcher: (name: string) => boolean): number {
-  const manifest = JSON.parse(readFileSync('.next/server/middleware-manifest.json', 'utf8')) as { functions: Record<string, { files: string[] }>; middleware: Record<string, { files: string[] }> };
-  const entries = [...Object.entries(manifest.functions), ...Object.entries(manifest.middleware).map(([k, v]) => [`middleware:${k}`, v] as const)];
-  const entry = entries.find(([name]) => matcher(name));
-  if (!entry) return NaN;
-  return entry[1].files.filter((f) => existsSync(`.next/${f}`)).reduce((sum, f) => sum + gzipSync(readFileSync(`.next/${f}`)).length, 0);
+// Edge function sizes as Vercel packs them (.vercel/output from `vercel build`): the figure its edge limit applies to.
+function functionGzipBytes(dir: string): number {
+  if (!existsSync(dir)) return NaN;
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.endsWith('.map') && e.name !== '.vc-config.json')
+    .reduce((sum, e) => sum + gzipSync(readFileSync(join(e.parentPath, e.name))).length, 0);
 }
-const routeGzipBytes = edgeGzipBytes((name) => name.includes('api/billing/checkout'));
-const middlewareGzipBytes = edgeGzipBytes((name) => name.startsWith('middleware:'));
+const routeGzipBytes = functionGzipBytes('.vercel/output/functions/api/billing/checkout.func');
+const middlewareGzipBytes = functionGzipBytes('.vercel/output/functions/middleware.func');
 
 await app.stop();
 await stack.stop();

@@ -1,5 +1,6 @@
 // Runs the real app against the stand-ins: `next build` then `next start` (or `next dev`) with the stack's env.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -18,11 +19,26 @@ function run(args: string[], env: Record<string, string>, onOutput: (text: strin
   return child;
 }
 
-export async function buildApp(env: Record<string, string>): Promise<void> {
+const vercelBin = fileURLToPath(new URL('../node_modules/vercel/dist/vc.js', import.meta.url));
+
+/**
+ * `next build`, or with `via: 'vercel'` the Vercel CLI's offline `vercel build`, which runs `next build` itself and
+ * also writes the deployment's Build Output (.vercel/output) that the edge-runtime checks read.
+ */
+export async function buildApp(env: Record<string, string>, via: 'next' | 'vercel' = 'next'): Promise<void> {
   let output = '';
-  const child = run(['build'], env, (text) => (output += text));
+  if (via === 'vercel') {
+    mkdirSync(`${root}.vercel`, { recursive: true });
+    writeFileSync(`${root}.vercel/project.json`, JSON.stringify({ projectId: 'prj_local', orgId: 'team_local', settings: { framework: 'nextjs' } }));
+  }
+  const child =
+    via === 'vercel'
+      ? spawn(process.execPath, [vercelBin, 'build', '--yes'], { cwd: root, env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1', VERCEL_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+      : run(['build'], env, () => {});
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`next build failed (${code}):\n${output.slice(-4000)}`);
+  if (code !== 0) throw new Error(`${via} build failed (${code}):\n${output.slice(-4000)}`);
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {

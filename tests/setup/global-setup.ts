@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   let app: Promise<AppServer> | undefined;
   const control = await startControlServer(stack, {
     app: async () => {
-      app ??= buildApp(stack.env).then(() => startApp(stack.env, appPort));
+      app ??= buildApp(stack.env, 'vercel').then(() => startApp(stack.env, appPort));
       return (await app).url;
     },
   });
