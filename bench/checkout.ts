@@ -186,9 +186,9 @@ const figures = {
   cpuMsP50: scenarios.repeatNoClaim.cpuMs,
   routeGzipBytes,
   middlewareGzipBytes,
-  repeatWithClaimRatio: round((scenarios.repeatWithClaim.p50 / baselineRepeat.p50) * 100) / 100,
-  repeatNoClaimRatio: round((scenarios.repeatNoClaim.p50 / baselineRepeat.p50) * 100) / 100,
-  firstTimeRatio: round((scenarios.firstTime.p50 / baselineFirst.p50) * 100) / 100,
+  repeatWithClaimRatio: Math.round((scenarios.repeatWithClaim.p50 / baselineRepeat.p50) * 1000) / 1000,
+  repeatNoClaimRatio: Math.round((scenarios.repeatNoClaim.p50 / baselineRepeat.p50) * 1000) / 1000,
+  firstTimeRatio: Math.round((scenarios.firstTime.p50 / baselineFirst.p50) * 1000) / 1000,
   roundTrips: Object.fromEntries(Object.entries({ ...scenarios, baselineRepeat, baselineFirst }).map(([k, v]) => [k, v.roundTrips])),
   concurrency,
 };
