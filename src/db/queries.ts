@@ -1,5 +1,5 @@
 // The SQL the billing code runs, each a single round trip (neon-http has no interactive transactions).
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { createPrefixedId } from '@/lib/ids';
 import { users, type User } from './schema';
@@ -111,38 +111,32 @@ export async function creditPaidPurchase(db: Db, e: LedgerEntry): Promise<Ledger
   return ledgerResult(result.rows[0]);
 }
 
-/** Records a purchase whose payment is still pending (async methods); never credits, never downgrades a paid row. */
-export async function recordPendingPurchase(db: Db, e: LedgerEntry): Promise<LedgerResult> {
+/** Runs a status-only ledger write and reads back the buyer, their balance and the purchase's status, in one statement. */
+async function writeStatus(db: Db, e: LedgerEntry, write: SQL): Promise<LedgerResult> {
   const result = await db.execute(sql`
     with b as (${buyer(e)}),
-    ins as (
-      insert into purchases ${purchaseColumns} ${purchaseValues(e, 'pending')}
-      on conflict (stripe_checkout_session_id) do nothing
-      returning status
-    )
+    written as (${write} returning status)
     select (select id from b) as user_id,
            (select credit_balance from users where id = (select id from b)) as balance,
-           coalesce((select status from ins),
+           coalesce((select status from written),
                     (select status from purchases where stripe_checkout_session_id = ${e.stripeCheckoutSessionId})) as status`);
   return ledgerResult(result.rows[0]);
 }
 
+/** Records a purchase whose payment is still pending (async methods); never credits, never downgrades a paid row. */
+export function recordPendingPurchase(db: Db, e: LedgerEntry): Promise<LedgerResult> {
+  return writeStatus(db, e, sql`
+    insert into purchases ${purchaseColumns} ${purchaseValues(e, 'pending')}
+    on conflict (stripe_checkout_session_id) do nothing`);
+}
+
 /** Marks an async payment failed, unless the purchase was already credited (then the credit stands). */
-export async function markPurchaseFailed(db: Db, e: LedgerEntry): Promise<LedgerResult> {
-  const result = await db.execute(sql`
-    with b as (${buyer(e)}),
-    marked as (
-      insert into purchases ${purchaseColumns} ${purchaseValues(e, 'failed')}
-      on conflict (stripe_checkout_session_id) do update
-        set status = 'failed', updated_at = now()
-        where purchases.credited_at is null
-      returning status
-    )
-    select (select id from b) as user_id,
-           (select credit_balance from users where id = (select id from b)) as balance,
-           coalesce((select status from marked),
-                    (select status from purchases where stripe_checkout_session_id = ${e.stripeCheckoutSessionId})) as status`);
-  return ledgerResult(result.rows[0]);
+export function markPurchaseFailed(db: Db, e: LedgerEntry): Promise<LedgerResult> {
+  return writeStatus(db, e, sql`
+    insert into purchases ${purchaseColumns} ${purchaseValues(e, 'failed')}
+    on conflict (stripe_checkout_session_id) do update
+      set status = 'failed', updated_at = now()
+      where purchases.credited_at is null`);
 }
 
 export async function findCreditBalance(db: Db, clerkUserId: string): Promise<number | null> {

@@ -1,18 +1,4 @@
 // The shared contract in vitest's edge-runtime VM, with the package conditions Next's edge bundle resolves.
-import { handleCheckout } from '@/lib/billing/handle-checkout';
-import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { jsonLogger } from '@/lib/billing/request-context';
-import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
-import { describeBillingContract } from '../support/shared-cases';
-import { servicesFromStack } from '../support/stack';
+import { coreTarget, describeBillingContract } from '../support/shared-cases';
 
-describeBillingContract('edge-runtime', async () => {
-  const services = await servicesFromStack();
-  const authenticate = authenticateWithJwtKey(services.env.CLERK_JWT_KEY!);
-  return {
-    send: (request) =>
-      new URL(request.url).pathname === '/api/billing/webhook'
-        ? handleStripeWebhook(request, { ...services, log: jsonLogger })
-        : handleCheckout(request, { ...services, authenticate, waitUntil: () => {}, log: jsonLogger }),
-  };
-});
+describeBillingContract('edge-runtime', coreTarget);

@@ -2,7 +2,10 @@
 // workerd, next start). Each runtime supplies only `send`: how a Web Request reaches its entry point.
 import { beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { newClerkUserId, stack } from './stack';
+import { handleCheckout } from '@/lib/billing/handle-checkout';
+import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
+import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
+import { newClerkUserId, servicesFromStack, stack } from './stack';
 
 export interface RuntimeTarget {
   /** Delivers a request for `${appUrl}/api/billing/…` to the runtime and returns its response. */
@@ -76,4 +79,17 @@ export function describeBillingContract(runtime: string, setup: () => Promise<Ru
       expect(row?.credit_balance).toBe(1);
     });
   });
+}
+
+/** The cores called directly, with the stack's services: the target for the edge-runtime VM and for Node. */
+export async function coreTarget(): Promise<RuntimeTarget> {
+  const services = await servicesFromStack();
+  const authenticate = authenticateWithJwtKey(services.env.CLERK_JWT_KEY!);
+  const log = () => {};
+  return {
+    send: (request) =>
+      new URL(request.url).pathname === '/api/billing/webhook'
+        ? handleStripeWebhook(request, { ...services, log })
+        : handleCheckout(request, { ...services, authenticate, waitUntil: () => {}, log }),
+  };
 }
