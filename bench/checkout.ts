@@ -10,9 +10,7 @@ import { parseArgs } from 'node:util';
 import { buildApp, startApp } from '../local/app-server';
 import { freePort } from '../local/free-port';
 import { startLocalStack } from '../local/stack';
-import { createDb } from '../src/db/client';
-import { buildPriceCatalog } from '../src/lib/billing/price-config';
-import { createStripeClient } from '../src/lib/billing/stripe';
+import { createBillingServices } from '../src/lib/billing/create-billing-services';
 import { baselineCheckout } from './baseline-checkout';
 
 const { values: flags } = parseArgs({ options: { 'db-ms': { type: 'string', default: '80' }, 'stripe-ms': { type: 'string', default: '120' }, n: { type: 'string', default: '40' } } });
@@ -52,8 +50,8 @@ const stack = await startLocalStack({ appUrl });
 await buildApp(stack.env, 'vercel');
 const app = await startApp(stack.env, appPort);
 const env = stack.env;
-const prices = buildPriceCatalog({ singleFlight: env.STRIPE_PRICE_SINGLE_FLIGHT!, serialEntrepreneur: env.STRIPE_PRICE_SERIAL_ENTREPRENEUR! });
-const price = prices[0]!;
+const baselineDeps = createBillingServices(env);
+const price = baselineDeps.prices[0]!;
 
 let seq = 0;
 async function seedUser(withCustomer: boolean) {
@@ -62,8 +60,7 @@ async function seedUser(withCustomer: boolean) {
   await stack.neon.query('insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [id, clerkUserId, `${clerkUserId}@example.com`]);
   let customerId: string | null = null;
   if (withCustomer) {
-    const stripe = createStripeClient({ secretKey: env.STRIPE_SECRET_KEY!, apiBase: env.STRIPE_API_BASE });
-    customerId = (await stripe.customers.create({ metadata: { clerkUserId } })).id;
+    customerId = (await baselineDeps.stripe.customers.create({ metadata: { clerkUserId } })).id;
     await stack.neon.query('update users set stripe_customer_id = $1 where id = $2', [customerId, id]);
   }
   return { clerkUserId, id, customerId };
@@ -134,7 +131,6 @@ const scenarios = {
 };
 
 // The baseline runs in this process (no HTTP hop to the app), which flatters it slightly: the ratios are conservative.
-const baselineDeps = { db: createDb({ databaseUrl: env.DATABASE_URL!, fetchEndpoint: env.NEON_FETCH_ENDPOINT }), stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY!, apiBase: env.STRIPE_API_BASE }), appUrl };
 const baselineRun = (clerkUserId: string) => async () => {
   const started = performance.now();
   await baselineCheckout(baselineDeps, clerkUserId, price);

@@ -6,7 +6,7 @@
 // query()/exec() helpers must never interleave, so everything goes through a single FIFO queue.
 
 import { PGlite, messages, protocol } from '@electric-sql/pglite';
-import type { Backend, SqlQuery, StatementResult } from './backend';
+import { toFieldDescription, type Backend, type SqlQuery, type StatementResult } from './backend';
 import { parseCommandTag } from './protocol';
 
 const { serialize } = protocol;
@@ -103,14 +103,7 @@ function toResult(received: unknown[]): StatementResult {
   const result: StatementResult = { fields: [], rows: [], command: '', rowCount: null };
   for (const message of received) {
     if (message instanceof messages.RowDescriptionMessage) {
-      result.fields = message.fields.map((f) => ({
-        name: f.name,
-        tableID: f.tableID,
-        columnID: f.columnID,
-        dataTypeID: f.dataTypeID,
-        dataTypeSize: f.dataTypeSize,
-        dataTypeModifier: f.dataTypeModifier,
-      }));
+      result.fields = message.fields.map(toFieldDescription);
     } else if (message instanceof messages.DataRowMessage) {
       result.rows.push(message.fields);
     } else if (message instanceof messages.CommandCompleteMessage) {

@@ -3,7 +3,7 @@
 // multi-statement string is refused by Postgres itself (42601), as on Neon.
 
 import pg from 'pg';
-import type { Backend, SqlQuery, StatementResult } from './backend';
+import { toFieldDescription, type Backend, type SqlQuery, type StatementResult } from './backend';
 
 const passThrough = { getTypeParser: () => (value: string) => value };
 
@@ -31,14 +31,7 @@ export async function startPostgresBackend(url: string): Promise<Backend> {
     };
     const result = await client.query<(string | null)[]>(config);
     return {
-      fields: result.fields.map((f) => ({
-        name: f.name,
-        tableID: f.tableID,
-        columnID: f.columnID,
-        dataTypeID: f.dataTypeID,
-        dataTypeSize: f.dataTypeSize,
-        dataTypeModifier: f.dataTypeModifier,
-      })),
+      fields: result.fields.map(toFieldDescription),
       rows: result.rows,
       // pg splits the command tag the same way Neon does (INSERT's OID skipped); it keeps no raw tag. Typed as a
       // string, but null when the server sent no tag (an empty query).

@@ -16,6 +16,16 @@ export interface FieldDescription {
   dataTypeModifier: number;
 }
 
+/** Both drivers describe a column with these fields among others; keep only what Neon's answer carries. */
+export const toFieldDescription = (f: FieldDescription): FieldDescription => ({
+  name: f.name,
+  tableID: f.tableID,
+  columnID: f.columnID,
+  dataTypeID: f.dataTypeID,
+  dataTypeSize: f.dataTypeSize,
+  dataTypeModifier: f.dataTypeModifier,
+});
+
 export interface StatementResult {
   fields: FieldDescription[];
   rows: (string | null)[][];

@@ -4,12 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@local/stack';
-import { createDb } from '@/db/client';
-import { createClerkUsers } from '@/lib/billing/clerk-users';
+import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { buildPriceCatalog } from '@/lib/billing/price-config';
-import { createStripeClient } from '@/lib/billing/stripe';
 import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 
 const TIMEOUT_MS = 400;
@@ -22,12 +19,7 @@ beforeAll(async () => {
   stack = await startLocalStack({ appUrl: 'http://localhost:9' });
   const env = stack.env;
   deps = {
-    db: createDb({ databaseUrl: env.DATABASE_URL!, fetchEndpoint: env.NEON_FETCH_ENDPOINT, timeoutMs: TIMEOUT_MS }),
-    stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY!, apiBase: env.STRIPE_API_BASE, timeoutMs: TIMEOUT_MS, maxNetworkRetries: 1 }),
-    clerk: createClerkUsers({ secretKey: env.CLERK_SECRET_KEY!, apiUrl: env.CLERK_API_URL }),
-    prices: buildPriceCatalog({ singleFlight: env.STRIPE_PRICE_SINGLE_FLIGHT!, serialEntrepreneur: env.STRIPE_PRICE_SERIAL_ENTREPRENEUR! }),
-    appUrl: env.NEXT_PUBLIC_APP_URL!,
-    webhookSecret: env.STRIPE_WEBHOOK_SECRET!,
+    ...createBillingServices(env, { timeoutMs: TIMEOUT_MS, maxNetworkRetries: 1 }),
     authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!),
     waitUntil: () => {},
     log: (line) => void logLines.push(JSON.stringify(line)),

@@ -2,11 +2,8 @@
 // private stack keeps other test files' requests out of the logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@local/stack';
-import { createDb } from '@/db/client';
-import { createClerkUsers } from '@/lib/billing/clerk-users';
+import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
-import { buildPriceCatalog } from '@/lib/billing/price-config';
-import { createStripeClient } from '@/lib/billing/stripe';
 import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 
 let stack: LocalStack;
@@ -17,11 +14,7 @@ beforeAll(async () => {
   stack = await startLocalStack({ appUrl: 'http://localhost:9' });
   const env = stack.env;
   deps = {
-    db: createDb({ databaseUrl: env.DATABASE_URL!, fetchEndpoint: env.NEON_FETCH_ENDPOINT }),
-    stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY!, apiBase: env.STRIPE_API_BASE }),
-    clerk: createClerkUsers({ secretKey: env.CLERK_SECRET_KEY!, apiUrl: env.CLERK_API_URL }),
-    prices: buildPriceCatalog({ singleFlight: env.STRIPE_PRICE_SINGLE_FLIGHT!, serialEntrepreneur: env.STRIPE_PRICE_SERIAL_ENTREPRENEUR! }),
-    appUrl: env.NEXT_PUBLIC_APP_URL!,
+    ...createBillingServices(env),
     authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!),
     waitUntil: (work) => void background.push(work),
     log: () => {},

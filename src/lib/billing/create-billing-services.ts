@@ -1,0 +1,36 @@
+// Builds the billing services (db, Stripe, Clerk users, price map, URLs) from configuration values, the same way in
+// every runtime: the app passes its validated env, the workerd entry its bindings, tests the local stack's env.
+import { createDb } from '@/db/client';
+import { createClerkUsers } from './clerk-users';
+import { buildPriceCatalog } from './price-config';
+import { createStripeClient } from './stripe';
+
+export type BillingConfig = Partial<Record<string, string | number | undefined>>;
+
+export interface UpstreamOptions {
+  /** Bound on each upstream call; the Stripe SDK retries within `maxNetworkRetries` attempts of it. */
+  timeoutMs?: number;
+  maxNetworkRetries?: number;
+}
+
+export function createBillingServices(config: BillingConfig, { timeoutMs, maxNetworkRetries }: UpstreamOptions = {}) {
+  const required = (name: string): string => {
+    const value = config[name];
+    if (typeof value !== 'string' || value.length === 0) throw new Error(`billing configuration lacks ${name}`);
+    return value;
+  };
+  const optional = (name: string): string | undefined => {
+    const value = config[name];
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+  };
+  return {
+    db: createDb({ databaseUrl: required('DATABASE_URL'), fetchEndpoint: optional('NEON_FETCH_ENDPOINT'), timeoutMs }),
+    stripe: createStripeClient({ secretKey: required('STRIPE_SECRET_KEY'), apiBase: optional('STRIPE_API_BASE'), timeoutMs, maxNetworkRetries }),
+    clerk: createClerkUsers({ secretKey: required('CLERK_SECRET_KEY'), apiUrl: optional('CLERK_API_URL') }),
+    prices: buildPriceCatalog({ singleFlight: required('STRIPE_PRICE_SINGLE_FLIGHT'), serialEntrepreneur: required('STRIPE_PRICE_SERIAL_ENTREPRENEUR') }),
+    appUrl: required('NEXT_PUBLIC_APP_URL'),
+    webhookSecret: required('STRIPE_WEBHOOK_SECRET'),
+  };
+}
+
+export type BillingServices = ReturnType<typeof createBillingServices>;
