@@ -1,3 +1,4 @@
 // The whole schema, for drizzle's typed queries and drizzle-kit.
 export * from './users';
 export * from './purchases';
+export * from './credit-entries';

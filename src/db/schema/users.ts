@@ -1,5 +1,6 @@
 // The app's users: one row per Clerk user, holding their credit balance and their (lazily created) Stripe customer.
-import { integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { check, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { createPrefixedId } from '@/lib/ids';
 
 export const users = pgTable(
@@ -13,7 +14,8 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => new Date()),
   },
-  (t) => [uniqueIndex('users_stripe_customer_id_unique').on(t.stripeCustomerId)],
+  // The balance never goes below zero: a reversal that cannot be taken back in full records its shortfall instead.
+  (t) => [uniqueIndex('users_stripe_customer_id_unique').on(t.stripeCustomerId), check('users_credit_balance_non_negative', sql`${t.creditBalance} >= 0`)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -1,0 +1,46 @@
+// The credit ledger: every change of a buyer's balance is one entry, written in the same statement that moves
+// users.credit_balance, and keyed by its cause so that a replayed cause can never move the balance twice.
+import { check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { createPrefixedId } from '@/lib/ids';
+import { purchases } from './purchases';
+import { users } from './users';
+
+export const creditEntryKinds = [
+  'purchase',
+  'refund',
+  'dispute_withdrawn',
+  'dispute_reinstated',
+  'adjustment',
+  'spend',
+  'hold',
+  'hold_release',
+  'hold_confirm',
+] as const;
+export type CreditEntryKind = (typeof creditEntryKinds)[number];
+
+export const creditEntries = pgTable(
+  'credit_entries',
+  {
+    id: text('id').primaryKey().$defaultFn(() => createPrefixedId('cre')),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: creditEntryKinds }).notNull(),
+    /** The signed change this entry applied to users.credit_balance (negative for refunds, withdrawals, spends, holds). */
+    credits: integer('credits').notNull(),
+    /** Credits a reversal could not take back because the buyer had already used them (the balance never goes below 0). */
+    shortfall: integer('shortfall').notNull().default(0),
+    /** What caused the entry, unique: e.g. `checkout:cs_…`, `refund:re_…`, `dispute:du_…:withdrawn`, `spend:usr_…:<key>`. */
+    cause: text('cause').notNull().unique(),
+    purchaseId: text('purchase_id').references(() => purchases.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('credit_entries_user_id_created_at_idx').on(t.userId, t.createdAt),
+    check('credit_entries_kind_check', sql`${t.kind} in (${sql.raw(creditEntryKinds.map((k) => `'${k}'`).join(', '))})`),
+    check('credit_entries_shortfall_non_negative', sql`${t.shortfall} >= 0`),
+  ],
+);
+
+export type CreditEntry = typeof creditEntries.$inferSelect;
