@@ -66,7 +66,7 @@ export function controlClient(url: string) {
     call,
     env: () => call<Record<string, string>>('stack', 'env'),
     mintToken: (options: MintOptions) => call<string>('stack', 'mintToken', options),
-    /** Builds (once per run) and starts the real app with `next start`; resolves to its URL. */
+    /** The URL of the app the global setup built and started (`next start`) before any test file ran. */
     app: () => call<string>('stack', 'app'),
     neon: <T = unknown>(member: string, ...args: unknown[]) => call<T>('neon', member, ...args),
     stripe: <T = unknown>(member: string, ...args: unknown[]) => call<T>('stripe', member, ...args),

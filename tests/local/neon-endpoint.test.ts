@@ -392,7 +392,7 @@ function defineSuite(backendName: string, start: () => Promise<NeonEndpoint>) {
       endpoint.failNext(1, 'error500');
       const e500 = await rejection(sql`SELECT 1`);
       expect(e500).toBeInstanceOf(NeonDbError);
-      expect(e500.message).toBe('Server error (HTTP status 500): Internal Server Error (injected fault)');
+      expect(e500.message).toBe('Server error (HTTP status 500): Internal Server Error (injected-fault-3f9c1a)');
       expect(await sql`SELECT 1 AS ok`).toEqual([{ ok: 1 }]);
 
       endpoint.failNext(1, 'drop');
