@@ -44,6 +44,7 @@ describe('POST /api/billing/webhook (core)', () => {
     const response = await deliver('checkout.session.completed', sessionId);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, outcome: 'credited' });
+    expect((await deliver('checkout.session.completed', sessionId)).status).toBe(200);
     expect(await balance(userId)).toBe(3);
     expect(await purchases(sessionId)).toMatchObject([{ status: 'paid', credit_qty: 3 }]);
   });
