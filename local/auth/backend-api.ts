@@ -124,7 +124,7 @@ export async function handleBackendApi(ctx: BackendApiContext, req: IncomingMess
     sendJson(res, status, body);
   };
 
-  const fault = ctx.faults.take();
+  const fault = ctx.faults.take(method, url.pathname);
   if (fault === 'drop') {
     // No response at all: the client sees a connection reset, as with a network failure. Status stays 0.
     req.socket.destroy();

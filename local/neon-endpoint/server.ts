@@ -107,7 +107,10 @@ async function handle(ctx: ServerContext, held: Set<ServerResponse>, req: Incomi
   const latency = ctx.latencyMs();
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
-  const fault = ctx.faults.take(record.queries.map((q) => q.query));
+  const fault = ctx.faults.take(
+    record.queries.map((q) => q.query),
+    record.queries.map((q) => JSON.stringify(q.params)),
+  );
   if (fault !== undefined) {
     record.fault = fault;
     if (fault === 'error500') {
