@@ -69,7 +69,8 @@ export function controlClient(url: string) {
     call,
     env: () => call<Record<string, string>>('stack', 'env'),
     mintToken: (options: MintOptions) => call<string>('stack', 'mintToken', options),
-    /** The URL of the app the global setup built and started (`next start`) before any test file ran. */
+    /** The URL of the app the global setup built and started (`next start`) before any test file ran; from then on
+     *  the emulator delivers its events to the app. */
     app: () => call<string>('stack', 'app'),
     neon: <T = unknown>(member: string, ...args: unknown[]) => call<T>('neon', member, ...args),
     stripe: <T = unknown>(member: string, ...args: unknown[]) => call<T>('stripe', member, ...args),

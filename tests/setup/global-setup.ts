@@ -58,9 +58,17 @@ async function start(project: TestProject): Promise<Started> {
     await stack.stop();
     throw err;
   }
+  // Events reach the app only once a test asks for it (the files that drive the app run last). Before that the core
+  // tests deliver events themselves and must not race the app fulfilling the same sessions from the emulator.
+  stack.stripe.setWebhook(null);
+  const toApp = { url: `${stack.env.NEXT_PUBLIC_APP_URL}/api/billing/webhook`, secret: stack.env.STRIPE_WEBHOOK_SECRET! };
   const needles = await leakNeedles(stack);
   const control = await startControlServer(stack, {
-    app: () => (app ? Promise.resolve(app.url) : Promise.reject(new Error('the app was not started: no test file of this run calls stack.app()'))),
+    app: () => {
+      if (!app) return Promise.reject(new Error('the app was not started: no test file of this run calls stack.app()'));
+      stack.stripe.setWebhook(toApp);
+      return Promise.resolve(app.url);
+    },
     appOutput: () => Promise.resolve(app?.output() ?? ''),
     leakNeedles: () => Promise.resolve(needles),
   });
