@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
+  // Vite's default cache is node_modules/.vite: a test run must leave node_modules exactly as installed.
+  cacheDir: here('./.local/vite'),
   resolve: { alias: { '@/': here('./src/'), '@local/': here('./local/'), 'server-only': here('./tests/setup/empty-module.ts') } },
   test: {
     globalSetup: [here('./tests/setup/global-setup.ts')],

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 const edgeConditions = ['edge-light', 'worker', 'browser', 'import', 'module', 'default'];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const appFiles = ['tests/e2e/**/*.test.ts', 'tests/runtimes/next-start.test.ts', 'tests/adversarial/adversarial.test.ts'];
 
 const alias = {
   '@/': here('./src/'),
@@ -14,16 +15,22 @@ const alias = {
 };
 
 export default defineConfig({
+  // Vite's default cache is node_modules/.vite: a test run must leave node_modules exactly as installed.
+  cacheDir: here('./.local/vite'),
   resolve: { alias },
   test: {
     globalSetup: [here('./tests/setup/global-setup.ts')],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.local/vitest-report.json' }]] : ['default'],
     // Log lines of passing tests are noise; a failing test still shows its output.
     silent: 'passed-only',
-    testTimeout: 30_000,
-    hookTimeout: 180_000,
+    // Sized for a 2-core machine shared with other builds: a slow test is measured by the benchmark, not failed here.
+    // The app is built before any file starts (global setup, which has no timeout), so no hook waits for a build.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     projects: [
       {
+        // Without `extends: true` a project gets vitest's defaults (5 s tests, 10 s hooks), not the settings above.
+        extends: true,
         resolve: { alias },
         ssr: { resolve: { conditions: edgeConditions, externalConditions: edgeConditions } },
         test: {
@@ -34,18 +41,27 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         resolve: { alias },
         test: {
           name: 'node',
           environment: 'node',
-          include: [
-            'tests/local/**/*.test.ts',
-            'tests/**/*.node.test.ts',
-            'tests/e2e/**/*.test.ts',
-            'tests/runtimes/**/*.test.ts',
-            'tests/adversarial/**/*.test.ts',
-          ],
-          exclude: ['tests/**/*.edge.test.ts', 'tests/e2e/browser/**'],
+          include: ['tests/local/**/*.test.ts', 'tests/**/*.node.test.ts', 'tests/runtimes/**/*.test.ts', 'tests/adversarial/**/*.test.ts'],
+          exclude: ['tests/**/*.edge.test.ts', ...appFiles],
+        },
+      },
+      {
+        // The files that drive the app under `next start` share its one stack: they run one at a time, after every
+        // other file, so a test can count the Stripe emulator's log before and after a request ("no Stripe call").
+        extends: true,
+        resolve: { alias },
+        test: {
+          name: 'app',
+          environment: 'node',
+          include: appFiles,
+          exclude: ['tests/e2e/browser/**'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,6 +1,6 @@
 // Runs the real app against the stand-ins: `next build` then `next start` (or `next dev`) with the stack's env.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +27,9 @@ const vercelBin = fileURLToPath(new URL('../node_modules/vercel/dist/vc.js', imp
  */
 export async function buildApp(env: Record<string, string>, via: 'next' | 'vercel' = 'next'): Promise<void> {
   let output = '';
-  if (via === 'vercel') {
+  // `vercel build` wants a linked project; a placeholder link is written only where none exists, never over a real one.
+  // It also runs vercel.json's installCommand, which installs nothing while node_modules matches the lockfile.
+  if (via === 'vercel' && !existsSync(`${root}.vercel/project.json`)) {
     mkdirSync(`${root}.vercel`, { recursive: true });
     writeFileSync(`${root}.vercel/project.json`, JSON.stringify({ projectId: 'prj_local', orgId: 'team_local', settings: { framework: 'nextjs' } }));
   }
@@ -42,7 +44,7 @@ export async function buildApp(env: Record<string, string>, via: 'next' | 'verce
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000; // a loaded 2-core machine can take minutes to boot next start
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next exited early:\n${output().slice(-4000)}`);
     try {

@@ -7,14 +7,17 @@ import type { LocalStack } from './stack';
 type Target = 'neon' | 'stripe' | 'clerk';
 interface RpcCall { target: Target | 'stack'; member: string; args: unknown[] }
 
-// RegExps and functions do not cross JSON: a `{ $regex }` arg becomes a RegExp, `{ $sqlIncludes }` a query matcher.
+// RegExps and functions do not cross JSON: a `{ $regex }` arg becomes a RegExp, `{ $sqlIncludes[, $paramsInclude] }` a
+// query matcher.
 function revive(arg: unknown): unknown {
   if (arg && typeof arg === 'object') {
     const value = arg as Record<string, unknown>;
     if (typeof value.$regex === 'string') return new RegExp(value.$regex);
     if (typeof value.$sqlIncludes === 'string') {
+      // With `$paramsInclude`, only a query whose params hold that value matches: parallel test files share the stack.
       const needle = value.$sqlIncludes.toLowerCase();
-      return (queries: string[]) => queries.some((q) => q.toLowerCase().includes(needle));
+      const param = typeof value.$paramsInclude === 'string' ? JSON.stringify(value.$paramsInclude) : null;
+      return (queries: string[], params: string[]) => queries.some((q, i) => q.toLowerCase().includes(needle) && (param === null || (params[i] ?? '').includes(param)));
     }
   }
   return arg;
@@ -66,7 +69,8 @@ export function controlClient(url: string) {
     call,
     env: () => call<Record<string, string>>('stack', 'env'),
     mintToken: (options: MintOptions) => call<string>('stack', 'mintToken', options),
-    /** Builds (once per run) and starts the real app with `next start`; resolves to its URL. */
+    /** The URL of the app the global setup built and started (`next start`) before any test file ran; from then on
+     *  the emulator delivers its events to the app. */
     app: () => call<string>('stack', 'app'),
     neon: <T = unknown>(member: string, ...args: unknown[]) => call<T>('neon', member, ...args),
     stripe: <T = unknown>(member: string, ...args: unknown[]) => call<T>('stripe', member, ...args),

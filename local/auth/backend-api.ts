@@ -1,6 +1,7 @@
 // The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata.
 // Bearer-secret auth, Clerk-shaped errors, a request log and injected faults, so the real @clerk/backend client
 // (pointed here by CLERK_API_URL) behaves as it would against api.clerk.com.
+import { FAULT_MARKER } from '../fault-marker';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultQueue } from './faults';
@@ -62,7 +63,7 @@ const errors = {
     new ClerkApiError(422, 'form_param_unknown', 'is unknown', `${param} is not a valid parameter for this request.`, { param_name: param }),
   tooLarge: (param: string) =>
     new ClerkApiError(422, 'form_param_exceeds_allowed_size', 'exceeds allowed size', `${param} must not exceed ${METADATA_LIMIT_BYTES} bytes.`, { param_name: param }),
-  internal: () => new ClerkApiError(500, 'internal_clerk_error', 'Oops, an unexpected error occurred', 'There was an internal error on our servers. We\'ve been notified and are working on fixing it.'),
+  internal: (detail?: string) => new ClerkApiError(500, 'internal_clerk_error', 'Oops, an unexpected error occurred', `There was an internal error on our servers. We've been notified and are working on fixing it.${detail ? ` (${detail})` : ''}`),
 };
 
 function parseMetadataBody(raw: string): Partial<Record<MetadataField, Record<string, unknown>>> {
@@ -123,13 +124,13 @@ export async function handleBackendApi(ctx: BackendApiContext, req: IncomingMess
     sendJson(res, status, body);
   };
 
-  const fault = ctx.faults.take();
+  const fault = ctx.faults.take(method, url.pathname);
   if (fault === 'drop') {
     // No response at all: the client sees a connection reset, as with a network failure. Status stays 0.
     req.socket.destroy();
     return;
   }
-  if (fault === 'error500') return respond(500, errors.internal().toJSON());
+  if (fault === 'error500') return respond(500, errors.internal(FAULT_MARKER).toJSON());
 
   try {
     // Read the body even when refusing, so the keep-alive connection stays usable for the client's next call.

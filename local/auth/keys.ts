@@ -23,7 +23,8 @@ async function kidOf(publicKeyPem: string): Promise<string> {
 }
 
 export async function createEphemeralKeyPair(): Promise<LocalKeyPair> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
+  // Extractable so the test harness can look for the private key in what the app prints.
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const publicKeyPem = await exportSPKI(publicKey);
   return { privateKey, publicKeyPem, kid: await kidOf(publicKeyPem) };
 }

@@ -36,7 +36,7 @@ export interface ClerkStandIn {
   users(): DemoUser[];
   addUser(user: DemoUser): void;
   /** The next `count` Backend API requests fail: a Clerk-shaped 500, or a connection dropped without a response. */
-  failNext(count: number, kind: ClerkFaultKind): void;
+  failNext(count: number, kind: ClerkFaultKind, only?: { method?: string; path?: string }): void;
   stop(): Promise<void>;
 }
 
@@ -120,7 +120,7 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     },
     users: () => users.list(),
     addUser: (user) => users.add(user),
-    failNext: (count, kind) => faults.add(count, kind),
+    failNext: (count, kind, only) => faults.add(count, kind, only),
     stop: () => (stopped ??= Promise.all(servers.map((s) => close(s.server, s.sockets))).then(() => undefined)),
   };
 }

@@ -6,13 +6,16 @@ import type { FaultKind } from './types';
 interface FaultRule {
   remaining: number;
   kind: FaultKind;
-  match: (queries: string[]) => boolean;
+  match: FaultMatch;
 }
+
+/** Sees each query's text and, at the same index, its params as JSON (so a test can aim at its own rows). */
+export type FaultMatch = (queries: string[], params: string[]) => boolean;
 
 export class FaultQueue {
   #rules: FaultRule[] = [];
 
-  add(count: number, kind: FaultKind, match: (queries: string[]) => boolean = () => true): void {
+  add(count: number, kind: FaultKind, match: FaultMatch = () => true): void {
     if (count > 0) this.#rules.push({ remaining: count, kind, match });
   }
 
@@ -21,8 +24,8 @@ export class FaultQueue {
   }
 
   /** The fault this request gets, if any; consumes one use of the rule. */
-  take(queries: string[]): FaultKind | undefined {
-    const rule = this.#rules.find((r) => r.match(queries));
+  take(queries: string[], params: string[] = []): FaultKind | undefined {
+    const rule = this.#rules.find((r) => r.match(queries, params));
     if (!rule) return undefined;
     rule.remaining -= 1;
     if (rule.remaining <= 0) this.#rules = this.#rules.filter((r) => r !== rule);

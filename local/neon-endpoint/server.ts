@@ -1,6 +1,7 @@
 // The HTTP side of the endpoint: routes POST /sql through protocol.ts to the backend, answers CORS preflights,
 // enforces the 10 MiB limits, and applies what tests control (latency, injected faults, the request log).
 
+import { FAULT_MARKER } from '../fault-marker';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backend } from './backend';
@@ -106,12 +107,15 @@ async function handle(ctx: ServerContext, held: Set<ServerResponse>, req: Incomi
   const latency = ctx.latencyMs();
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
-  const fault = ctx.faults.take(record.queries.map((q) => q.query));
+  const fault = ctx.faults.take(
+    record.queries.map((q) => q.query),
+    record.queries.map((q) => JSON.stringify(q.params)),
+  );
   if (fault !== undefined) {
     record.fault = fault;
     if (fault === 'error500') {
       record.status = 500;
-      send(res, 500, 'text/plain; charset=utf-8', 'Internal Server Error (injected fault)');
+      send(res, 500, 'text/plain; charset=utf-8', `Internal Server Error (${FAULT_MARKER})`);
     } else if (fault === 'drop') {
       req.socket.destroy();
     } else {

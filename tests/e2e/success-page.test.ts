@@ -1,13 +1,14 @@
 // The success page over HTTP: the owner sees the credits (even before any webhook), anyone else gets a bare 404,
 // and a reload never credits twice.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { leakCheck } from '../support/leaks';
 import { newClerkUserId, stack } from '../support/stack';
 
 let appUrl: string;
 let env: Record<string, string>;
 beforeAll(async () => {
   [appUrl, env] = await Promise.all([stack.app(), stack.env()]);
-}, 240_000);
+});
 
 async function cookieFor(userId: string) {
   const iat = Math.floor(Date.now() / 1000) - 5;
@@ -24,8 +25,12 @@ async function openSession(cookie: string) {
   return response.headers.get('location')!.split('/').pop()!;
 }
 
-const page = (sessionId: string, cookie?: string) =>
-  fetch(`${appUrl}/purchase/success?session_id=${sessionId}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+const leaks = leakCheck({ appOutput: true });
+async function page(sessionId: string, cookie?: string) {
+  const response = await fetch(`${appUrl}/purchase/success?session_id=${sessionId}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  await leaks.read(response.clone(), `success page ${response.status}`);
+  return response;
+}
 const balance = async (userId: string) =>
   (await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]))[0]?.credit_balance;
 

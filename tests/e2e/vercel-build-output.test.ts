@@ -10,7 +10,7 @@ const functions = '.vercel/output/functions';
 
 beforeAll(async () => {
   await stack.app();
-}, 240_000);
+});
 
 function gzipBytes(dir: string): number {
   let total = 0;

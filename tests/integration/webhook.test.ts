@@ -44,6 +44,7 @@ describe('POST /api/billing/webhook (core)', () => {
     const response = await deliver('checkout.session.completed', sessionId);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, outcome: 'credited' });
+    expect((await deliver('checkout.session.completed', sessionId)).status).toBe(200);
     expect(await balance(userId)).toBe(3);
     expect(await purchases(sessionId)).toMatchObject([{ status: 'paid', credit_qty: 3 }]);
   });
@@ -100,15 +101,74 @@ describe('POST /api/billing/webhook (core)', () => {
     expect(await (await deliver('checkout.session.completed', 'cs_test_unknown')).json()).toEqual({ received: true, outcome: 'unknown_session' });
   });
 
+  it('answers already_credited to every redelivery of a credited session', async () => {
+    const { userId, sessionId } = await newSession();
+    await stack.stripe('completeSession', sessionId);
+    expect(await (await deliver('checkout.session.completed', sessionId)).json()).toEqual({ received: true, outcome: 'credited' });
+    expect(await (await deliver('checkout.session.completed', sessionId)).json()).toEqual({ received: true, outcome: 'already_credited' });
+    const concurrent = await Promise.all([1, 2, 3].map(async () => (await deliver('checkout.session.completed', sessionId)).json()));
+    expect(concurrent).toEqual(Array(3).fill({ received: true, outcome: 'already_credited' }));
+    expect(await balance(userId)).toBe(1);
+  });
+
+  it('keeps a credited purchase credited when async_payment_failed arrives after it, however often', async () => {
+    const { userId, sessionId } = await newSession();
+    await stack.stripe('completeSession', sessionId);
+    expect(await (await deliver('checkout.session.completed', sessionId)).json()).toMatchObject({ outcome: 'credited' });
+    for (let i = 0; i < 2; i++) {
+      const response = await deliver('checkout.session.async_payment_failed', sessionId);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ received: true, outcome: 'already_credited' });
+    }
+    expect(await balance(userId)).toBe(1);
+    const [purchase] = await purchases(sessionId);
+    expect(purchase).toMatchObject({ status: 'paid', credit_qty: 1 });
+    expect(purchase?.credited_at).not.toBeNull();
+  });
+
+  it('finds the buyer by metadata.clerkUserId when the session has no client_reference_id', async () => {
+    const { userId } = await newSession(); // creates the buyer's row
+    const session = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: h.env.STRIPE_PRICE_SERIAL_ENTREPRENEUR!, quantity: 1 }],
+      success_url: `${h.appUrl}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
+      metadata: { clerkUserId: userId },
+    });
+    expect(session.client_reference_id).toBeNull();
+    await stack.stripe('completeSession', session.id);
+    expect(await (await deliver('checkout.session.completed', session.id)).json()).toEqual({ received: true, outcome: 'credited' });
+    expect(await balance(userId)).toBe(3);
+  });
+
+  it('fills in the buyer’s missing stripe_customer_id from the session it credits', async () => {
+    const userId = newClerkUserId('nocus');
+    const appUserId = `usr_${userId}`;
+    await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [appUserId, userId, `${userId}@example.com`]);
+    const customer = await h.stripe.customers.create({ email: `${userId}@example.com`, metadata: { clerkUserId: userId, appUserId } });
+    const session = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      customer: customer.id,
+      client_reference_id: appUserId,
+      line_items: [{ price: h.env.STRIPE_PRICE_SINGLE_FLIGHT!, quantity: 1 }],
+      success_url: `${h.appUrl}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
+      metadata: { clerkUserId: userId },
+    });
+    await stack.stripe('completeSession', session.id);
+    expect(await (await deliver('checkout.session.completed', session.id)).json()).toEqual({ received: true, outcome: 'credited' });
+    const [row] = await stack.neon<{ stripe_customer_id: string | null; credit_balance: number }[]>('query', 'select stripe_customer_id, credit_balance from users where clerk_user_id = $1', [userId]);
+    expect(row).toEqual({ stripe_customer_id: customer.id, credit_balance: 1 });
+  });
+
   it('answers 503 on a database fault so Stripe retries, and the retry credits once', async () => {
     const { userId, sessionId } = await newSession();
     await stack.stripe('completeSession', sessionId);
-    await stack.neon('failNext', 1, 'error500', { $sqlIncludes: 'insert into purchases' });
+    await stack.neon('failNext', 1, 'error500', { $sqlIncludes: 'insert into purchases', $paramsInclude: sessionId });
     const failed = await deliver('checkout.session.completed', sessionId);
     expect(failed.status).toBe(503);
     expect(await failed.json()).toMatchObject({ error: { code: 'database_unavailable' } });
     expect(await balance(userId)).toBe(0);
-    expect((await deliver('checkout.session.completed', sessionId)).status).toBe(200);
+    const retries = await Promise.all([1, 2].map(() => deliver('checkout.session.completed', sessionId)));
+    expect(retries.map((r) => r.status)).toEqual([200, 200]);
     expect(await balance(userId)).toBe(1);
   });
 });

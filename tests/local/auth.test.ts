@@ -230,6 +230,13 @@ describe('Backend API stand-in (real @clerk/backend client)', () => {
     expect(clerk.log.map((r) => r.status)).toEqual([500, 500, 0, 200]);
     expect(() => clerk.failNext(0, 'drop')).toThrow();
   });
+
+  it('fails only the requests a fault names, leaving others alone', async () => {
+    clerk.failNext(1, 'error500', { method: 'GET', path: '/v1/users/user_grace' });
+    expect((await api().users.getUser('user_ada')).id).toBe('user_ada');
+    expect(await apiError(api().users.getUser('user_grace'))).toMatchObject({ status: 500, code: 'internal_clerk_error' });
+    expect((await api().users.getUser('user_grace')).id).toBe('user_grace');
+  });
 });
 
 /** Set-Cookie lines by cookie name. */

@@ -392,7 +392,7 @@ function defineSuite(backendName: string, start: () => Promise<NeonEndpoint>) {
       endpoint.failNext(1, 'error500');
       const e500 = await rejection(sql`SELECT 1`);
       expect(e500).toBeInstanceOf(NeonDbError);
-      expect(e500.message).toBe('Server error (HTTP status 500): Internal Server Error (injected fault)');
+      expect(e500.message).toBe('Server error (HTTP status 500): Internal Server Error (injected-fault-3f9c1a)');
       expect(await sql`SELECT 1 AS ok`).toEqual([{ ok: 1 }]);
 
       endpoint.failNext(1, 'drop');
@@ -421,6 +421,12 @@ function defineSuite(backendName: string, start: () => Promise<NeonEndpoint>) {
       await expect(sql`SELECT 'fault_target' AS t`).rejects.toThrow(/HTTP status 500/);
       await expect(sql.transaction([sql`SELECT 1`, sql`SELECT 'fault_target'`])).rejects.toThrow(/HTTP status 500/);
       expect(await sql`SELECT 'fault_target' AS t`).toEqual([{ t: 'fault_target' }]);
+
+      // A matcher also sees each query's params as JSON, so a test can fault only its own rows.
+      endpoint.failNext(1, 'error500', (queries, params) => queries.some((q, i) => q.includes('$1') && (params[i] ?? '').includes('"mine"')));
+      expect(await sql`SELECT ${'theirs'}::text AS t`).toEqual([{ t: 'theirs' }]);
+      await expect(sql`SELECT ${'mine'}::text AS t`).rejects.toThrow(/HTTP status 500/);
+      expect(await sql`SELECT ${'mine'}::text AS t`).toEqual([{ t: 'mine' }]);
 
       endpoint.failNext(5, 'error500');
       endpoint.clearFaults();

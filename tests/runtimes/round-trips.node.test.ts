@@ -19,7 +19,7 @@ beforeAll(async () => {
     waitUntil: (work) => void background.push(work),
     log: () => {},
   };
-}, 120_000);
+});
 afterAll(async () => stack?.stop());
 
 /** Every upstream request, in arrival order, as `service verb target`. */

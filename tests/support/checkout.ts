@@ -16,11 +16,16 @@ export async function checkoutHarness(overrides: Partial<CheckoutDeps> & { timeo
     log: (line) => void logs.push(line),
     ...overrides,
   };
+  // Counted by the client itself: other test files share the emulator, so its log's length is not this file's alone.
+  let stripeCalls = 0;
+  services.stripe.on('request', () => void stripeCalls++);
   const appOrigin = new URL(services.appUrl).origin;
   return {
     ...services,
     deps,
     logs,
+    /** How many requests the core's Stripe client has sent so far. */
+    stripeCalls: () => stripeCalls,
     /** Resolves when the work handed to waitUntil has finished. */
     settled: () => Promise.allSettled(background),
     checkout(init: { token?: string; body?: BodyInit | null; contentType?: string | null; headers?: Record<string, string>; method?: string } = {}) {

@@ -18,7 +18,7 @@ export function describeBillingContract(runtime: string, setup: () => Promise<Ru
     let env: Record<string, string>;
     beforeAll(async () => {
       [target, env] = await Promise.all([setup(), stack.env()]);
-    }, 240_000);
+    });
 
     const checkout = (init: { token?: string; body?: string; contentType?: string; origin?: string; accept?: string } = {}) => {
       const appUrl = env.NEXT_PUBLIC_APP_URL!;

@@ -1,9 +1,32 @@
+// The error contract: each code's documented HTTP status and JSON shape, and upstream failures mapped to their 5xx.
 import { describe, expect, it } from 'vitest';
-import { BillingError, callUpstream, errorStatus, toErrorResponse } from '@/lib/billing/errors';
+import { BillingError, callUpstream, errorStatus, toErrorResponse, type BillingErrorCode } from '@/lib/billing/errors';
+
+// The statuses the README's contract tables promise, written out here rather than read from the implementation.
+const documented: [BillingErrorCode, number][] = [
+  ['unauthenticated', 401],
+  ['invalid_request', 400],
+  ['invalid_body', 400],
+  ['invalid_price', 400],
+  ['invalid_signature', 400],
+  ['forbidden_origin', 403],
+  ['not_found', 404],
+  ['method_not_allowed', 405],
+  ['body_too_large', 413],
+  ['unsupported_media_type', 415],
+  ['internal_error', 500],
+  ['stripe_unavailable', 502],
+  ['auth_unavailable', 502],
+  ['database_unavailable', 503],
+];
 
 describe('toErrorResponse', () => {
-  it.each(Object.entries(errorStatus))('maps %s to HTTP %i with a JSON body', async (code, status) => {
-    const response = toErrorResponse(new BillingError(code as keyof typeof errorStatus, 'msg'));
+  it('knows no code the README does not document', () => {
+    expect(Object.keys(errorStatus).sort()).toEqual(documented.map(([code]) => code).sort());
+  });
+
+  it.each(documented)('maps %s to HTTP %i with a JSON body', async (code, status) => {
+    const response = toErrorResponse(new BillingError(code, 'msg'));
     expect(response.status).toBe(status);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({ error: { code, message: 'msg' } });

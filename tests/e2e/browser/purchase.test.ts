@@ -19,7 +19,8 @@ beforeAll(async () => {
   [appUrl, env] = await Promise.all([stack.app(), stack.env()]);
   // A fresh profile each run; the flags keep Chromium from reaching for the (closed) network.
   browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-')), {
-    executablePath: '/usr/bin/chromium',
+    // Debian's package by default; CHROMIUM_PATH points elsewhere (another distribution, a downloaded build).
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
   });
