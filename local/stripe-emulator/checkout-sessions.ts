@@ -3,7 +3,7 @@
 // Only `mode=payment` with catalogue prices is emulated; other real parameters are refused loudly, not ignored.
 import { errors } from './errors';
 import { isFormObject, type FormObject } from './form';
-import { createdFilter, page } from './events';
+import { createdFilter, newestFirst, page } from './events';
 import { newId } from './ids';
 import {
   ensureKnown,
@@ -312,11 +312,9 @@ export function listCheckoutSessions(store: EmulatorStore, query: FormObject) {
   const customer = optString(query, 'customer', 'customer');
   const pi = optString(query, 'payment_intent', 'payment_intent');
   const created = createdFilter(query);
-  const all = store
-    .sessions()
+  const all = newestFirst(store.sessions())
     .filter((s) => (status === undefined || s.status === status) && (customer === undefined || s.customer === customer))
     .filter((s) => (pi === undefined || s.payment_intent === pi) && created(s.created))
-    .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
     .map((s) => render(store, s.id, expand));
   return page(all, query, '/v1/checkout/sessions');
 }

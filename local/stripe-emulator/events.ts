@@ -20,6 +20,12 @@ export function createdFilter(query: FormObject): (created: number) => boolean {
   return (c) => (gt === undefined || c > gt) && (gte === undefined || c >= gte) && (lt === undefined || c < lt) && (lte === undefined || c <= lte);
 }
 
+/** Newest first, as Stripe lists: objects made in the same second keep their creation order (reversed), never an
+ *  order by random id, so a list read twice, or before and after a new object, agrees on which came first. */
+export function newestFirst<T extends { created: number }>(inCreationOrder: T[]): T[] {
+  return [...inCreationOrder].reverse().sort((a, b) => b.created - a.created);
+}
+
 /** One page, newest first, cursor by `starting_after`, like Stripe's list endpoints. */
 export function page<T extends { id: string }>(all: T[], query: FormObject, url: string) {
   const limit = Math.min(optPositiveInt(query, 'limit', 'limit') ?? 10, 100);
@@ -37,23 +43,21 @@ export function listEvents(store: EmulatorStore, query: FormObject) {
   const created = createdFilter(query);
   // `type` may end in `*` to match a family, e.g. `charge.dispute.*`.
   const matches = (t: string, pattern: string) => (pattern.endsWith('*') ? t.startsWith(pattern.slice(0, -1)) : t === pattern);
-  const all = store
-    .events()
+  const all = newestFirst(store.events())
     .filter((e) => (type === undefined || matches(e.type, type)) && (types === undefined || types.includes(e.type)))
     .filter((e) => created(e.created))
-    .filter((e) => delivery === undefined || (delivery === 'false') === store.undelivered(e))
-    .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    .filter((e) => delivery === undefined || (delivery === 'false') === store.undelivered(e));
   return page(all, query, '/v1/events');
 }
 
 /** The `charge` / `payment_intent` filters of the refund and dispute lists, newest first, copies. */
 export function byPayment<T extends { id: string; created: number; charge: unknown; payment_intent: unknown }>(all: T[], query: FormObject): T[] {
+  // `all` in creation order (Map insertion order).
   ensureKnown(query, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'expand', 'created']);
   const charge = optString(query, 'charge', 'charge');
   const pi = optString(query, 'payment_intent', 'payment_intent');
   const created = createdFilter(query);
-  return all
+  return newestFirst(all)
     .filter((x) => (charge === undefined || x.charge === charge) && (pi === undefined || x.payment_intent === pi) && created(x.created))
-    .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
     .map((x) => structuredClone(x));
 }

@@ -3,6 +3,7 @@
 import { errors } from './errors';
 import type { FormObject } from './form';
 import { newId } from './ids';
+import { newestFirst } from './events';
 import { ensureKnown, expandList } from './params';
 import type { EmulatorStore } from './store';
 import type { ChargeObject, CheckoutSessionObject, PaymentIntentObject } from './types';
@@ -136,7 +137,7 @@ export function retrieveCharge(store: EmulatorStore, id: string, query: FormObje
     charge.payment_intent = structuredClone(store.paymentIntents.get(charge.payment_intent)) ?? charge.payment_intent;
   }
   if (expand.includes('refunds')) {
-    const data = [...store.refunds.values()].filter((r) => r.charge === id).sort((a, b) => b.created - a.created).map((r) => structuredClone(r));
+    const data = newestFirst([...store.refunds.values()]).filter((r) => r.charge === id).map((r) => structuredClone(r));
     charge.refunds = { object: 'list', data, has_more: false, url: `/v1/charges/${id}/refunds` };
   }
   return charge;

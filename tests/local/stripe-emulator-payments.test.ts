@@ -104,6 +104,14 @@ describe('refunds', () => {
     const lastCharge = receiver.events.at(-1)!.data.object as Stripe.Charge;
     expect(lastCharge).toMatchObject({ id: charge.id, amount_refunded: 14900, refunded: true });
   });
+
+  it('lists refunds newest first in creation order, even when several share a second (ids are random)', async () => {
+    const { charge } = await paidCharge();
+    const made = [];
+    for (let i = 0; i < 6; i++) made.push((await stripe.refunds.create({ charge: charge.id, amount: 100 })).id);
+    const listed = await stripe.refunds.list({ charge: charge.id, limit: 100 });
+    expect(listed.data.map((r) => r.id)).toEqual([...made].reverse());
+  });
 });
 
 describe('disputes', () => {

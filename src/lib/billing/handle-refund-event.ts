@@ -18,9 +18,10 @@ export async function handleRefundEvent(event: Stripe.Event, deps: FulfilmentDep
   ]);
   const paymentIntentId = idOf(charge.payment_intent);
   if (!paymentIntentId) return { outcome: 'ignored', facts: { charge: chargeId } };
-  // Oldest first: each refund's credits are the step it adds to the running total, so the split never depends on
-  // which refund's event came first. Pending or failed refunds move nothing (yet).
-  const succeeded = refunds.filter((r) => r.status === 'succeeded').sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+  // Oldest first, in Stripe's own order (it lists newest first; a new refund is always the newest, even within the
+  // same second, where ids say nothing): each refund's credits are the step it adds to the running total, so the
+  // split never depends on which refund's event came first. Pending or failed refunds move nothing.
+  const succeeded = refunds.reverse().filter((r) => r.status === 'succeeded');
   const results = [];
   let before = 0;
   for (const refund of succeeded) {

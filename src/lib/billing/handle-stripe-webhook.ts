@@ -2,12 +2,12 @@
 // the event to its handler (handle-stripe-event.ts). Answers 2xx for anything retrying cannot fix, and 5xx for
 // transient failures so Stripe delivers again.
 import type Stripe from 'stripe';
-import { asBillingError, BillingError, toErrorResponse } from './errors';
-import { describeError } from './describe-error';
+import { BillingError } from './errors';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { handleStripeEvent } from './handle-stripe-event';
 import { readCappedBody } from './read-capped-body';
-import { RequestContext, type Logger } from './request-context';
+import type { Logger } from './request-context';
+import { respondLogged } from './respond-logged';
 
 export interface WebhookDeps extends FulfilmentDeps {
   webhookSecret: string;
@@ -31,28 +31,15 @@ async function verifiedEvent(request: Request, stripe: Stripe, secret: string): 
   }
 }
 
-export async function handleStripeWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
-  const ctx = new RequestContext(request);
-  const facts: Record<string, unknown> = {};
-  let outcome = 'ignored';
-  let response: Response;
-  try {
+export function handleStripeWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+  return respondLogged(request, 'webhook', deps.log, async (facts) => {
     if (request.method !== 'POST') throw new BillingError('method_not_allowed', 'Use POST.');
     const event = await verifiedEvent(request, deps.stripe, deps.webhookSecret);
     facts.event = event.id;
     facts.type = event.type;
     const result = await handleStripeEvent(event, deps);
-    outcome = result.outcome;
     Object.assign(facts, result.facts);
     if (result.alert) facts.alert = result.alert;
-    response = Response.json({ received: true, outcome });
-  } catch (err) {
-    const error = asBillingError(err);
-    outcome = error.code;
-    if (error.cause !== undefined) facts.cause = describeError(error.cause);
-    response = toErrorResponse(error);
-  }
-  response.headers.set('Cache-Control', 'no-store');
-  deps.log({ route: 'webhook', requestId: ctx.requestId, status: response.status, outcome, timings: ctx.timings(), ...facts });
-  return response;
+    return { response: Response.json({ received: true, outcome: result.outcome }), outcome: result.outcome };
+  });
 }
