@@ -310,3 +310,13 @@ export async function listPurchaseHistory(db: Db, clerkUserId: string): Promise<
     })),
   };
 }
+
+/** The purchase, only if it belongs to this Clerk user: anyone else's id reads as no purchase at all. */
+export async function findOwnPurchase(db: Db, purchaseId: string, clerkUserId: string): Promise<Purchase | undefined> {
+  const [row] = await db
+    .select({ purchase: purchases })
+    .from(purchases)
+    .innerJoin(users, eq(users.id, purchases.userId))
+    .where(and(eq(purchases.id, purchaseId), eq(users.clerkUserId, clerkUserId)));
+  return row?.purchase;
+}
