@@ -72,7 +72,11 @@ export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, op
     );
     return { ...base, outcome: 'unmatched', reason, price };
   };
-  if ('reason' in checked) return unmatched(checked.reason, null);
+  if ('reason' in checked) {
+    // Nothing was paid, so nothing is owed: a failed payment on a session we would not credit needs no record.
+    if (options.paymentFailed) return { ...base, outcome: 'failed', price: null };
+    return unmatched(checked.reason, null);
+  }
   const { price } = checked;
 
   const entry: LedgerEntry = {
