@@ -6,7 +6,7 @@ import { findUserByClerkId, saveStripeCustomerId } from '@/db/queries';
 import { createCheckoutSession } from '@/lib/billing/create-checkout-session';
 import type { PriceConfig } from '@/lib/billing/price-config';
 
-export async function baselineCheckout(deps: { db: Db; stripe: Stripe; appUrl: string }, clerkUserId: string, price: PriceConfig): Promise<string> {
+export async function baselineCheckout(deps: { db: Db; stripe: Stripe; appUrl: string; markerKey: string }, clerkUserId: string, price: PriceConfig): Promise<string> {
   const user = await findUserByClerkId(deps.db, clerkUserId);
   if (!user) throw new Error('baseline needs an existing user row');
   let customerId = user.stripeCustomerId;
@@ -14,6 +14,6 @@ export async function baselineCheckout(deps: { db: Db; stripe: Stripe; appUrl: s
     customerId = (await deps.stripe.customers.create({ email: user.email, metadata: { clerkUserId } })).id;
     await saveStripeCustomerId(deps.db, user.id, customerId);
   }
-  const session = await createCheckoutSession(deps.stripe, { price, customerId, appUserId: user.id, clerkUserId, appUrl: deps.appUrl });
+  const session = await createCheckoutSession(deps.stripe, deps.markerKey, { price, customerId, appUserId: user.id, clerkUserId, appUrl: deps.appUrl });
   return session.url!;
 }

@@ -98,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     CLERK_API_URL: clerk.apiUrl,
     NEXT_PUBLIC_SIGN_IN_URL: clerk.signInUrl,
     NEXT_PUBLIC_APP_URL: appUrl,
+    CRON_SECRET: secret('cron_local_'),
   };
 
   return {

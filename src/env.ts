@@ -42,6 +42,7 @@ export const env = createEnv({
     CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
     BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
+    CRON_SECRET: z.string().min(16, 'CRON_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
   },
   client: {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'Clerk Dashboard → API keys → Publishable key (pk_…)').refine(
@@ -63,6 +64,7 @@ export const env = createEnv({
     CLERK_JWT_KEY: process.env.CLERK_JWT_KEY,
     CLERK_API_URL: process.env.CLERK_API_URL,
     BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
+    CRON_SECRET: process.env.CRON_SECRET,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
     NEXT_PUBLIC_SIGN_IN_URL: process.env.NEXT_PUBLIC_SIGN_IN_URL,
     NEXT_PUBLIC_APP_URL: process.env.NEXT_PUBLIC_APP_URL,

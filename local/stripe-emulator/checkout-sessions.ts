@@ -3,6 +3,7 @@
 // Only `mode=payment` with catalogue prices is emulated; other real parameters are refused loudly, not ignored.
 import { errors } from './errors';
 import { isFormObject, type FormObject } from './form';
+import { createdFilter, newestFirst, page } from './events';
 import { newId } from './ids';
 import {
   ensureKnown,
@@ -301,4 +302,19 @@ export function listLineItems(store: EmulatorStore, id: string, query: FormObjec
     return { ...lineItemList(id, window, limit), has_more: i - limit > 0 };
   }
   return lineItemList(id, window, limit);
+}
+
+/** GET /v1/checkout/sessions: newest first, filtered by status, customer, payment_intent and creation time. */
+export function listCheckoutSessions(store: EmulatorStore, query: FormObject) {
+  ensureKnown(query, ['status', 'customer', 'payment_intent', 'payment_link', 'created', 'limit', 'starting_after', 'ending_before', 'expand']);
+  const expand = expandList(query, ['data.line_items']).map((e) => e.replace(/^data\./, ''));
+  const status = optEnum(query, 'status', 'status', ['open', 'complete', 'expired'] as const);
+  const customer = optString(query, 'customer', 'customer');
+  const pi = optString(query, 'payment_intent', 'payment_intent');
+  const created = createdFilter(query);
+  const all = newestFirst(store.sessions())
+    .filter((s) => (status === undefined || s.status === status) && (customer === undefined || s.customer === customer))
+    .filter((s) => (pi === undefined || s.payment_intent === pi) && created(s.created))
+    .map((s) => render(store, s.id, expand));
+  return page(all, query, '/v1/checkout/sessions');
 }

@@ -7,7 +7,11 @@ import { FaultQueue } from './faults';
 import { IdempotencyStore } from './idempotency';
 import { SessionLifecycle } from './lifecycle';
 import { createEmulatorServer } from './server';
+import { closeDispute, openDispute, type OpenDisputeOptions } from './disputes';
+import type { EmitEvent } from './refunds';
 import type {
+  DisputeObject,
+  StripeEventObject,
   CheckoutSessionObject,
   RecordedRequest,
   StripeCustomerObject,
@@ -48,6 +52,11 @@ export interface StripeEmulator {
   completeSession(id: string, opts?: { async?: boolean }): Promise<string>;
   settleAsyncPayment(id: string, outcome: 'succeeded' | 'failed'): Promise<string>;
   resendEvent(eventId: string): Promise<void>;
+  /** The card network opens a dispute (or an inquiry) on a paid charge; resolves to the dispute id. */
+  openDispute(chargeId: string, opts?: OpenDisputeOptions): Promise<string>;
+  /** The network decides a dispute: won reinstates the funds, lost keeps them withdrawn. */
+  closeDispute(disputeId: string, outcome: 'won' | 'lost'): Promise<DisputeObject>;
+  events(): StripeEventObject[];
   webhooksIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -88,9 +97,13 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   const dispatcher = new WebhookDispatcher(
     () => webhook,
     options.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
-    (d) => deliveries.push(d),
+    (d) => {
+      deliveries.push(d);
+      if (d.status !== null && d.status >= 200 && d.status < 300) store.markDelivered(d.eventId);
+    },
   );
-  const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null);
+  const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null, () => baseUrl);
+  const emit: EmitEvent = (type, object) => lifecycle.emitEvent(type, object);
   const faults = new FaultQueue();
   const server = createEmulatorServer({
     secretKey: options.secretKey,
@@ -128,6 +141,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     completeSession: (id, opts) => settled(() => lifecycle.complete(id, opts)),
     settleAsyncPayment: (id, outcome) => settled(() => lifecycle.settle(id, outcome)),
     resendEvent: (eventId) => settled(() => lifecycle.resend(eventId)),
+    openDispute: (chargeId, opts = {}) => settled(() => openDispute(store, chargeId, opts, emit)),
+    closeDispute: (disputeId, outcome) => settled(() => closeDispute(store, disputeId, outcome, emit)),
+    events: () => store.events(),
     webhooksIdle: () => dispatcher.idle(),
     stop: () => {
       stopped ??= (async () => {

@@ -1,6 +1,7 @@
 // Checkout Session state transitions after creation (paid, delayed payment settled, expired) and the events
 // each one emits. Both the hosted page and the programmatic test API go through here, so they behave identically.
 import { newId } from './ids';
+import { createPaymentForSession, settlePayment } from './payments';
 import type { EmulatorStore, SessionRecord } from './store';
 import { API_VERSION, type CheckoutEventType, type StripeEventObject } from './types';
 import type { WebhookDispatcher } from './webhooks';
@@ -26,6 +27,7 @@ export class SessionLifecycle {
     private readonly store: EmulatorStore,
     private readonly dispatcher: WebhookDispatcher,
     private readonly webhookConfigured: () => boolean,
+    private readonly baseUrl: () => string = () => '',
   ) {}
 
   private record(id: string): SessionRecord {
@@ -77,7 +79,7 @@ export class SessionLifecycle {
     }
     s.status = 'complete';
     s.payment_status = opts.async ? 'unpaid' : 'paid';
-    s.payment_intent = newId.paymentIntent();
+    s.payment_intent = createPaymentForSession(this.store, s, { pending: opts.async === true, receiptBase: this.baseUrl() });
     // Stripe only exposes the hosted URL while the session is open.
     s.url = null;
     s.customer_details = {
@@ -102,6 +104,7 @@ export class SessionLifecycle {
       throw new LifecycleError(`Checkout Session ${id} has no delayed payment awaiting settlement.`, 409);
     }
     r.awaitingAsyncPayment = false;
+    if (typeof r.session.payment_intent === 'string') settlePayment(this.store, r.session.payment_intent, outcome);
     // A failed delayed payment leaves the session complete but unpaid, as at Stripe.
     if (outcome === 'succeeded') r.session.payment_status = 'paid';
     return this.emit(
@@ -128,12 +131,17 @@ export class SessionLifecycle {
   }
 
   private emit(type: CheckoutEventType, r: SessionRecord): string {
+    return this.emitEvent(type, structuredClone(r.session));
+  }
+
+  /** Stores and sends one event about any object (a session, a charge, a refund, a dispute). */
+  emitEvent(type: StripeEventObject['type'], object: StripeEventObject['data']['object']): string {
     const event: StripeEventObject = {
       id: newId.event(),
       object: 'event',
       api_version: API_VERSION,
       created: Math.floor(Date.now() / 1000),
-      data: { object: structuredClone(r.session) },
+      data: { object },
       livemode: false,
       pending_webhooks: this.webhookConfigured() ? 1 : 0,
       // Customer-driven transitions carry no API request, so Stripe sends nulls here.

@@ -3,7 +3,11 @@
 import { FAULT_MARKER } from '../fault-marker';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { createCheckoutSession, listLineItems, retrieveCheckoutSession } from './checkout-sessions';
+import { createCheckoutSession, listCheckoutSessions, listLineItems, retrieveCheckoutSession } from './checkout-sessions';
+import { acceptDispute, listDisputes, retrieveDispute } from './disputes';
+import { listEvents } from './events';
+import { renderReceipt, retrieveCharge, retrievePaymentIntent } from './payments';
+import { createRefund, listRefunds, retrieveRefund } from './refunds';
 import { renderCheckoutPage, renderMessagePage } from './checkout-page';
 import { createCustomer, retrieveCustomer } from './customers';
 import { errors, StripeApiError } from './errors';
@@ -73,6 +77,20 @@ const ROUTES: Route[] = [
       return retrieveCheckoutSession(c.store, id, expand.length ? { expand } : {});
     },
   },
+  { method: 'GET', pattern: /^\/v1\/checkout\/sessions$/, handler: (c, _i, q) => listCheckoutSessions(c.store, q) },
+  { method: 'GET', pattern: new RegExp(`^/v1/payment_intents/${ID}$`), handler: (c, i, q) => retrievePaymentIntent(c.store, first(i), q) },
+  { method: 'GET', pattern: new RegExp(`^/v1/charges/${ID}$`), handler: (c, i, q) => retrieveCharge(c.store, first(i), q) },
+  { method: 'POST', pattern: /^\/v1\/refunds$/, handler: (c, _i, _q, b) => createRefund(c.store, b, (t, o) => c.lifecycle.emitEvent(t, o)) },
+  { method: 'GET', pattern: /^\/v1\/refunds$/, handler: (c, _i, q) => listRefunds(c.store, q) },
+  { method: 'GET', pattern: new RegExp(`^/v1/refunds/${ID}$`), handler: (c, i, q) => retrieveRefund(c.store, first(i), q) },
+  { method: 'GET', pattern: /^\/v1\/disputes$/, handler: (c, _i, q) => listDisputes(c.store, q) },
+  { method: 'GET', pattern: new RegExp(`^/v1/disputes/${ID}$`), handler: (c, i, q) => retrieveDispute(c.store, first(i), q) },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/v1/disputes/${ID}/close$`),
+    handler: (c, i, _q, b) => acceptDispute(c.store, first(i), b, (t, o) => c.lifecycle.emitEvent(t, o)),
+  },
+  { method: 'GET', pattern: /^\/v1\/events$/, handler: (c, _i, q) => listEvents(c.store, q) },
   {
     method: 'GET',
     pattern: new RegExp(`^/v1/events/${ID}$`),
@@ -363,6 +381,11 @@ export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    if (url.pathname.startsWith('/receipts/')) {
+      const html = renderReceipt(ctx.store, decodeURIComponent(url.pathname.slice('/receipts/'.length)));
+      sendHtml(res, html ? 200 : 404, html ?? renderMessagePage('Receipt not found', 'This receipt link is invalid.'));
+      return;
+    }
     const handler = url.pathname === '/v1' || url.pathname.startsWith('/v1/')
       ? handleApi
       : url.pathname.startsWith('/c/pay/')

@@ -1,7 +1,11 @@
 // In-memory state of the emulated Stripe account: the price catalogue, customers, checkout sessions (with their
 // line items) and events. Callers get deep copies so assertions and responses can't mutate the account.
 import type {
+  ChargeObject,
   CheckoutSessionObject,
+  DisputeObject,
+  PaymentIntentObject,
+  RefundObject,
   EmulatorPrice,
   LineItemObject,
   StripeCustomerObject,
@@ -20,6 +24,12 @@ export class EmulatorStore {
   private readonly customerMap = new Map<string, StripeCustomerObject>();
   private readonly sessionMap = new Map<string, SessionRecord>();
   private readonly eventMap = new Map<string, StripeEventObject>();
+  private readonly delivered = new Set<string>();
+  // The payment side of a paid session (payments.ts, refunds.ts, disputes.ts own their transitions).
+  readonly paymentIntents = new Map<string, PaymentIntentObject>();
+  readonly charges = new Map<string, ChargeObject>();
+  readonly refunds = new Map<string, RefundObject>();
+  readonly disputes = new Map<string, DisputeObject>();
 
   constructor(prices: EmulatorPrice[]) {
     for (const price of prices) this.prices.set(price.id, { ...price });
@@ -68,5 +78,19 @@ export class EmulatorStore {
   event(id: string): StripeEventObject | undefined {
     const e = this.eventMap.get(id);
     return e && structuredClone(e);
+  }
+
+  events(): StripeEventObject[] {
+    return [...this.eventMap.values()].map((e) => structuredClone(e));
+  }
+
+  /** A 2xx from the endpoint: the event no longer counts as undelivered (`delivery_success=false`). Kept beside the
+   *  event, not in it, so a resend is byte-identical to the first delivery. */
+  markDelivered(id: string): void {
+    this.delivered.add(id);
+  }
+
+  undelivered(e: StripeEventObject): boolean {
+    return e.pending_webhooks > 0 && !this.delivered.has(e.id);
   }
 }

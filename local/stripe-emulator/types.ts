@@ -53,6 +53,10 @@ export type CheckoutSessionObject = Stripe.Checkout.Session;
 export type LineItemObject = Stripe.LineItem;
 export type PriceObject = Stripe.Price;
 export type LineItemListObject = Stripe.ApiList<Stripe.LineItem>;
+export type PaymentIntentObject = Stripe.PaymentIntent;
+export type ChargeObject = Stripe.Charge;
+export type RefundObject = Stripe.Refund;
+export type DisputeObject = Stripe.Dispute;
 
 export type CheckoutEventType =
   | 'checkout.session.completed'
@@ -60,14 +64,23 @@ export type CheckoutEventType =
   | 'checkout.session.async_payment_failed'
   | 'checkout.session.expired';
 
+export type PaymentEventType =
+  | 'charge.succeeded'
+  | 'charge.refunded'
+  | 'refund.created'
+  | 'charge.dispute.created'
+  | 'charge.dispute.funds_withdrawn'
+  | 'charge.dispute.funds_reinstated'
+  | 'charge.dispute.closed';
+
 export interface StripeEventObject {
   id: string;
   object: 'event';
   api_version: string;
   created: number;
-  data: { object: CheckoutSessionObject };
+  data: { object: CheckoutSessionObject | ChargeObject | RefundObject | DisputeObject };
   livemode: false;
   pending_webhooks: number;
   request: { id: string | null; idempotency_key: string | null };
-  type: CheckoutEventType;
+  type: CheckoutEventType | PaymentEventType;
 }

@@ -22,6 +22,7 @@ export default async function PricingPage() {
         ) : (
           <p className="balance" aria-live="polite">
             Your balance: <strong data-testid="balance">{balance}</strong> {balance === 1 ? 'credit' : 'credits'}
+            {' · '}<a href="/purchases">Your purchases</a>
           </p>
         )}
       </header>

@@ -14,7 +14,7 @@ interface WebhookCase { name: string; status: number; code: string | null; kind:
 const checkoutCorpus = JSON.parse(readFileSync(new URL('./checkout-corpus.json', import.meta.url), 'utf8')) as CheckoutCase[];
 const webhookCorpus = JSON.parse(readFileSync(new URL('./webhook-corpus.json', import.meta.url), 'utf8')) as WebhookCase[];
 
-const figures = { races: 0, duplicates: 0, bad_inputs: 0, handled: 0, stripe_calls_from_rejected: 0 };
+const figures = { races: 0, duplicates: 0, bad_inputs: 0, handled: 0, stripe_calls_from_rejected: 0, reversal_races: 0, reversal_duplicates: 0 };
 recordFigures('adversarial', () => ({ ...figures, leaks: leaks.count }));
 // This file runs alone against the app (the `app` project), so the emulator's log moves only for its own requests.
 const leaks = leakCheck({ appOutput: true });
@@ -199,6 +199,39 @@ describe('races', () => {
       const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
       figures.duplicates += Math.max(0, (row?.credit_balance ?? 0) - 1);
       expect(row?.credit_balance).toBe(1);
+    }
+  });
+
+  it('refund and dispute events (each type, 5 times, all at once) move each cause once', { timeout: 60_000 }, async () => {
+    const stripe = async <T>(method: string, path: string, body?: string) =>
+      (await (await fetch(`${env.STRIPE_API_BASE}${path}`, { method, body, headers: { authorization: `Bearer ${env.STRIPE_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded' } })).json()) as T;
+    for (let round = 0; round < 3; round++) {
+      const userId = newClerkUserId('race-reverse');
+      const token = await stack.mintToken({ userId, email: `${userId}@example.com` });
+      const sessionId = (await checkout(token)).headers.get('location')!.split('/').pop()!;
+      await stack.stripe('completeSession', sessionId);
+      const { payment_intent: intent } = await stripe<{ payment_intent: string }>('GET', `/v1/checkout/sessions/${sessionId}`);
+      const { latest_charge: charge } = await stripe<{ latest_charge: string }>('GET', `/v1/payment_intents/${intent}`);
+      const refund = await stripe<{ id: string }>('POST', '/v1/refunds', `charge=${charge}&amount=3950`);
+      const dispute = await stack.stripe<string>('openDispute', charge);
+      const events = [
+        ['checkout.session.completed', { id: sessionId, object: 'checkout.session' }],
+        ['charge.refunded', { id: charge, object: 'charge' }],
+        ['refund.created', { id: refund.id, object: 'refund', charge }],
+        ['charge.dispute.created', { id: dispute, object: 'dispute' }],
+        ['charge.dispute.funds_withdrawn', { id: dispute, object: 'dispute' }],
+      ] as const;
+      const deliveries = events.flatMap(([type, object], i) => Array.from({ length: 5 }, async () => {
+        const payload = JSON.stringify({ id: `evt_reverse_${round}_${i}`, object: 'event', type, data: { object } });
+        const header = await signer.webhooks.generateTestHeaderStringAsync({ payload, secret: env.STRIPE_WEBHOOK_SECRET! });
+        return fetch(`${appUrl}/api/billing/webhook`, { method: 'POST', body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': header } });
+      }));
+      expect((await Promise.all(deliveries)).map((r) => r.status)).toEqual(Array(deliveries.length).fill(200));
+      await stack.stripe('webhooksIdle');
+      figures.reversal_races++;
+      const entries = await stack.neon<{ kind: string }[]>('query', 'select e.kind from credit_entries e join users u on u.id = e.user_id where u.clerk_user_id = $1', [userId]);
+      figures.reversal_duplicates += Math.max(0, entries.length - 3);
+      expect(entries.map((e) => e.kind).sort()).toEqual(['dispute_withdrawn', 'purchase', 'refund']);
     }
   });
 });

@@ -1,20 +1,16 @@
 // The success page over HTTP: the owner sees the credits (even before any webhook), anyone else gets a bare 404,
 // and a reload never credits twice.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appAndEnv, sessionCookie } from '../support/app-session';
 import { leakCheck } from '../support/leaks';
 import { newClerkUserId, stack } from '../support/stack';
 
 let appUrl: string;
 let env: Record<string, string>;
 beforeAll(async () => {
-  [appUrl, env] = await Promise.all([stack.app(), stack.env()]);
+  [appUrl, env] = await appAndEnv();
 });
-
-async function cookieFor(userId: string) {
-  const iat = Math.floor(Date.now() / 1000) - 5;
-  const token = await stack.mintToken({ userId, email: `${userId}@example.com`, issuedAt: iat });
-  return `__session=${token}; __client_uat=${iat}`;
-}
+const cookieFor = sessionCookie;
 
 async function openSession(cookie: string) {
   const response = await fetch(`${appUrl}/api/billing/checkout`, {
@@ -59,6 +55,26 @@ describe('/purchase/success', () => {
       const text = await response.text();
       for (const detail of ['Serial Entrepreneur', '$149', 'data-testid="balance"', 'cus_', owner]) expect(text).not.toContain(detail);
     }
+    expect(await balance(owner)).toBe(0);
+  });
+
+  it('a paid session that cannot be credited says "we are confirming", never "Thank you!", and credits nothing', async () => {
+    const owner = newClerkUserId('unmatched');
+    const cookie = await cookieFor(owner);
+    await openSession(cookie);
+    // Made around the app (no server marker), as a Payment Link would be, naming the owner.
+    const created = await fetch(`${env.STRIPE_API_BASE}/v1/checkout/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.STRIPE_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ mode: 'payment', 'line_items[0][price]': env.STRIPE_PRICE_SERIAL_ENTREPRENEUR!, 'line_items[0][quantity]': '1', success_url: `${appUrl}/purchase/success?session_id={CHECKOUT_SESSION_ID}`, 'metadata[clerkUserId]': owner }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await stack.stripe('completeSession', id);
+    const response = await page(id, cookie);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('We are confirming your purchase');
+    expect(html).not.toContain('Thank you!');
     expect(await balance(owner)).toBe(0);
   });
 

@@ -11,7 +11,7 @@ let deps: WebhookDeps;
 const logs: LogLine[] = [];
 beforeAll(async () => {
   h = await checkoutHarness();
-  deps = { db: h.db, stripe: h.stripe, prices: h.prices, webhookSecret: h.webhookSecret, log: (line) => void logs.push(line) };
+  deps = { db: h.db, stripe: h.stripe, prices: h.prices, markerKey: h.markerKey, webhookSecret: h.webhookSecret, log: (line) => void logs.push(line) };
 });
 
 async function newSession(priceId = h.env.STRIPE_PRICE_SINGLE_FLIGHT!) {

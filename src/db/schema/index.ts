@@ -2,3 +2,4 @@
 export * from './users';
 export * from './purchases';
 export * from './credit-entries';
+export * from './unmatched-checkouts';

@@ -30,6 +30,9 @@ export function createBillingServices(config: BillingConfig, { timeoutMs, maxNet
     prices: buildPriceCatalog({ singleFlight: required('STRIPE_PRICE_SINGLE_FLIGHT'), serialEntrepreneur: required('STRIPE_PRICE_SERIAL_ENTREPRENEUR') }),
     appUrl: required('NEXT_PUBLIC_APP_URL'),
     webhookSecret: required('STRIPE_WEBHOOK_SECRET'),
+    // The marker's HMAC key: the Stripe secret key, which Payment Links and Dashboard users never see. Sessions opened
+    // before a key roll then fail the check and land in `unmatched` (recorded, alerted, resolved by an adjustment).
+    markerKey: required('STRIPE_SECRET_KEY'),
   };
 }
 

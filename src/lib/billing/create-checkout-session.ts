@@ -1,6 +1,10 @@
 // Creates the Stripe Checkout Session for one price: every amount, URL and metadata value decided by the server.
 import type Stripe from 'stripe';
+import { signCheckoutMarker } from './checkout-marker';
 import type { PriceConfig } from './price-config';
+
+// The catalogue is priced in US dollars; the marker binds it so a session paid in another currency is not credited.
+export const CATALOG_CURRENCY = 'usd';
 
 export interface CheckoutSessionInput {
   price: PriceConfig;
@@ -8,9 +12,11 @@ export interface CheckoutSessionInput {
   appUserId: string;
   clerkUserId: string;
   appUrl: string;
+  /** Set by createCheckoutSession: the HMAC fulfilment checks (see checkout-marker.ts). */
+  marker?: string;
 }
 
-export function checkoutSessionParams({ price, customerId, appUserId, clerkUserId, appUrl }: CheckoutSessionInput): Stripe.Checkout.SessionCreateParams {
+export function checkoutSessionParams({ price, customerId, appUserId, clerkUserId, appUrl, marker }: CheckoutSessionInput): Stripe.Checkout.SessionCreateParams {
   const origin = new URL(appUrl).origin;
   return {
     mode: 'payment',
@@ -20,10 +26,20 @@ export function checkoutSessionParams({ price, customerId, appUserId, clerkUserI
     // Built as a plain string: Stripe substitutes the literal {CHECKOUT_SESSION_ID}; URL-encoding the braces breaks it.
     success_url: `${origin}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${origin}/purchase/cancel`,
-    metadata: { clerkUserId, creditQty: String(price.creditQty), productType: price.label },
+    // Only the server sets these; `marker` signs them, so credits stay known even after the price leaves the catalogue.
+    metadata: {
+      clerkUserId,
+      creditQty: String(price.creditQty),
+      productType: price.label,
+      ...(marker !== undefined && { amountCents: String(price.amountCents), currency: CATALOG_CURRENCY, marker }),
+    },
   };
 }
 
-export function createCheckoutSession(stripe: Stripe, input: CheckoutSessionInput): Promise<Stripe.Checkout.Session> {
-  return stripe.checkout.sessions.create(checkoutSessionParams(input));
+export async function createCheckoutSession(stripe: Stripe, markerKey: string, input: CheckoutSessionInput): Promise<Stripe.Checkout.Session> {
+  const { price, appUserId, clerkUserId } = input;
+  const marker = await signCheckoutMarker(markerKey, {
+    clerkUserId, appUserId, priceId: price.priceId, creditQty: price.creditQty, amountCents: price.amountCents, currency: CATALOG_CURRENCY,
+  });
+  return stripe.checkout.sessions.create(checkoutSessionParams({ ...input, marker }));
 }

@@ -2,7 +2,9 @@
 // trusts only what it reads back from Stripe and the server's price map, never an event payload or the client.
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
-import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, type LedgerEntry, type LedgerResult } from '@/db/queries';
+import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUnmatchedCheckout, type LedgerEntry, type LedgerResult } from '@/db/queries';
+import type { UnmatchedReason } from '@/db/schema';
+import { verifyCheckoutMarker, type MarkedFields } from './checkout-marker';
 import { BillingError, callUpstream } from './errors';
 import { getPriceConfig, type PriceConfig } from './price-config';
 
@@ -10,9 +12,10 @@ export interface FulfilmentDeps {
   db: Db;
   stripe: Stripe;
   prices: readonly PriceConfig[];
+  markerKey: string;
 }
 
-export type FulfilmentOutcome = 'credited' | 'already_credited' | 'pending' | 'failed' | 'unknown_user' | 'unknown_price' | 'not_complete';
+export type FulfilmentOutcome = 'credited' | 'already_credited' | 'pending' | 'failed' | 'unmatched' | 'not_complete';
 
 export interface FulfilmentResult {
   outcome: FulfilmentOutcome;
@@ -21,6 +24,8 @@ export interface FulfilmentResult {
   price: PriceConfig | null;
   balance: number | null;
   status: LedgerResult['status'];
+  /** Why a complete session could not be credited (outcome `unmatched`); it is recorded in unmatched_checkouts. */
+  reason?: UnmatchedReason;
 }
 
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null));
@@ -52,9 +57,27 @@ export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, op
   }
 
   const base = { sessionId, clerkUserId, balance: null, status: null } satisfies Omit<FulfilmentResult, 'outcome' | 'price'>;
-  const item = session.line_items?.data[0];
-  const price = getPriceConfig(item?.price?.id, deps.prices);
-  if (!price || !item) return { ...base, outcome: 'unknown_price', price: null };
+  if (session.status !== 'complete') return { ...base, outcome: 'not_complete', price: null };
+
+  const checked = await checkSession(session, deps);
+  const unmatched = async (reason: UnmatchedReason, price: PriceConfig | null): Promise<FulfilmentResult> => {
+    await callUpstream('db', () =>
+      recordUnmatchedCheckout(deps.db, {
+        stripeCheckoutSessionId: session.id,
+        reason,
+        clerkUserId,
+        amountCents: session.amount_total,
+        currency: session.currency,
+      }),
+    );
+    return { ...base, outcome: 'unmatched', reason, price };
+  };
+  if ('reason' in checked) {
+    // Nothing was paid, so nothing is owed: a failed payment on a session we would not credit needs no record.
+    if (options.paymentFailed) return { ...base, outcome: 'failed', price: null };
+    return unmatched(checked.reason, null);
+  }
+  const { price } = checked;
 
   const entry: LedgerEntry = {
     stripeCheckoutSessionId: session.id,
@@ -63,10 +86,9 @@ export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, op
     appUserId: session.client_reference_id ?? null,
     clerkUserId,
     priceId: price.priceId,
-    // Credits come from the price map for the price actually paid, times the quantity Stripe charged for.
-    creditQty: price.creditQty * (item.quantity ?? 1),
+    creditQty: price.creditQty,
     amountCents: session.amount_total ?? price.amountCents,
-    currency: session.currency ?? 'usd',
+    currency: session.currency ?? checked.currency,
   };
 
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
@@ -78,12 +100,43 @@ export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, op
   } else if (paid && session.status === 'complete') {
     ledger = await callUpstream('db', () => creditPaidPurchase(deps.db, entry));
     outcome = ledger.credited ? 'credited' : 'already_credited';
-  } else if (session.status === 'complete') {
+  } else {
     ledger = await callUpstream('db', () => recordPendingPurchase(deps.db, entry));
     outcome = ledger.status === 'failed' ? 'failed' : ledger.status === 'paid' ? 'already_credited' : 'pending';
-  } else {
-    return { ...base, outcome: 'not_complete', price };
   }
-  if (!ledger.userFound) return { ...base, outcome: 'unknown_user', price };
+  if (!ledger.userFound) return unmatched('unknown_user', price);
   return { ...base, outcome, price, balance: ledger.balance, status: ledger.status };
+}
+
+type SessionCheck = { price: PriceConfig; currency: string } | { reason: UnmatchedReason };
+
+/**
+ * Fulfil only what we sold: a session our server created (its marker verifies), in payment mode, with exactly one
+ * line item of quantity 1 whose price, pre-discount amount and currency are the ones the marker signed. Promotion
+ * codes lower amount_total, not amount_subtotal, so they stay possible. The credits come from the signed metadata, so
+ * a price retired from the configuration while its sessions were open is still credited correctly.
+ */
+async function checkSession(session: Stripe.Checkout.Session, deps: FulfilmentDeps): Promise<SessionCheck> {
+  const m = session.metadata ?? {};
+  const item = session.line_items?.data[0];
+  const fields: MarkedFields = {
+    clerkUserId: m.clerkUserId ?? '',
+    appUserId: session.client_reference_id ?? '',
+    priceId: item?.price?.id ?? '',
+    creditQty: Number(m.creditQty),
+    amountCents: Number(m.amountCents),
+    currency: m.currency ?? '',
+  };
+  if (!(await verifyCheckoutMarker(deps.markerKey, fields, m.marker))) return { reason: 'not_ours' };
+  if (session.mode !== 'payment') return { reason: 'not_payment_mode' };
+  if (session.line_items?.data.length !== 1 || !item || (item.quantity ?? 1) !== 1) return { reason: 'not_single_item' };
+  if (session.amount_subtotal !== fields.amountCents || session.currency?.toLowerCase() !== fields.currency.toLowerCase()) {
+    return { reason: 'amount_mismatch' };
+  }
+  if (!Number.isInteger(fields.creditQty) || fields.creditQty <= 0) return { reason: 'unknown_price' };
+  const configured = getPriceConfig(fields.priceId, deps.prices);
+  const price = configured?.creditQty === fields.creditQty
+    ? configured
+    : { priceId: fields.priceId, creditQty: fields.creditQty, label: m.productType ?? 'Credits', amountCents: fields.amountCents };
+  return { price, currency: fields.currency };
 }

@@ -15,6 +15,8 @@ export interface CheckoutDeps extends CustomerDeps {
   authenticate(request: Request): Promise<BuyerIdentity | null>;
   clerk: ClerkUsers;
   prices: readonly PriceConfig[];
+  /** Keys the marker that tells our Checkout Sessions from anyone else's (checkout-marker.ts). */
+  markerKey: string;
   /** The app's canonical origin: success/cancel URLs and the allowed Origin come from it, never from the request. */
   appUrl: string;
   /** Runs work after the response is sent (Next's `after`, workerd's `ctx.waitUntil`). */
@@ -54,7 +56,7 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
     const [session, persisted] = await Promise.all([
       ctx.time('stripe', () =>
         callUpstream('stripe', () =>
-          createCheckoutSession(deps.stripe, {
+          createCheckoutSession(deps.stripe, deps.markerKey, {
             price,
             customerId: customer.customerId,
             appUserId: customer.appUserId,

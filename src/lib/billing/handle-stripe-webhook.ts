@@ -1,10 +1,13 @@
-// POST /api/billing/webhook's core: verifies Stripe's signature on the raw body, then fulfils or marks the purchase.
-// Answers 2xx for anything retrying cannot fix, and 5xx for transient failures so Stripe delivers again.
+// POST /api/billing/webhook's core: verifies Stripe's signature on the raw body (read under a byte cap), then hands
+// the event to its handler (handle-stripe-event.ts). Answers 2xx for anything retrying cannot fix, and 5xx for
+// transient failures so Stripe delivers again.
 import type Stripe from 'stripe';
-import { asBillingError, BillingError, toErrorResponse } from './errors';
-import { describeError } from './describe-error';
-import { fulfilCheckout, type FulfilmentDeps } from './fulfil-checkout';
-import { RequestContext, type Logger } from './request-context';
+import { BillingError } from './errors';
+import type { FulfilmentDeps } from './fulfil-checkout';
+import { handleStripeEvent } from './handle-stripe-event';
+import { readCappedBody } from './read-capped-body';
+import type { Logger } from './request-context';
+import { respondLogged } from './respond-logged';
 
 export interface WebhookDeps extends FulfilmentDeps {
   webhookSecret: string;
@@ -13,23 +16,13 @@ export interface WebhookDeps extends FulfilmentDeps {
 
 export const MAX_WEBHOOK_BODY_BYTES = 512 * 1024;
 
-const handledEvents = {
-  'checkout.session.completed': {},
-  'checkout.session.async_payment_succeeded': {},
-  'checkout.session.async_payment_failed': { paymentFailed: true },
-} as const satisfies Record<string, { paymentFailed?: boolean }>;
-
-type HandledEvent = keyof typeof handledEvents;
-const isHandled = (type: string): type is HandledEvent => Object.hasOwn(handledEvents, type);
-
 async function verifiedEvent(request: Request, stripe: Stripe, secret: string): Promise<Stripe.Event> {
   const signature = request.headers.get('stripe-signature');
   if (!signature) throw new BillingError('invalid_signature', 'Missing Stripe-Signature header.');
-  if (Number(request.headers.get('content-length')) > MAX_WEBHOOK_BODY_BYTES) {
-    throw new BillingError('body_too_large', 'Webhook body too large.');
-  }
-  // The signature covers the exact bytes: read the raw text, never a re-serialised JSON.
-  const body = await request.text();
+  // The signature covers the exact bytes: read the raw text, never a re-serialised JSON. Capped while streaming, so a
+  // chunked body without Content-Length is cut off at the limit too, before any HMAC work.
+  const bytes = await readCappedBody(request, MAX_WEBHOOK_BODY_BYTES, () => new BillingError('body_too_large', 'Webhook body too large.'));
+  const body = new TextDecoder().decode(bytes);
   try {
     // Async variant: it uses SubtleCrypto, the only HMAC available at the edge. Default tolerance: 300 s.
     return await stripe.webhooks.constructEventAsync(body, signature, secret);
@@ -38,36 +31,15 @@ async function verifiedEvent(request: Request, stripe: Stripe, secret: string): 
   }
 }
 
-export async function handleStripeWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
-  const ctx = new RequestContext(request);
-  const facts: Record<string, unknown> = {};
-  let outcome = 'ignored';
-  let response: Response;
-  try {
+export function handleStripeWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+  return respondLogged(request, 'webhook', deps.log, async (facts) => {
     if (request.method !== 'POST') throw new BillingError('method_not_allowed', 'Use POST.');
     const event = await verifiedEvent(request, deps.stripe, deps.webhookSecret);
     facts.event = event.id;
     facts.type = event.type;
-    if (isHandled(event.type)) {
-      const session = event.data.object as Stripe.Checkout.Session;
-      try {
-        const result = await fulfilCheckout(session.id, deps, handledEvents[event.type]);
-        outcome = result.outcome;
-        facts.session = session.id;
-      } catch (err) {
-        // A session this Stripe account does not know cannot be fixed by redelivery.
-        if (err instanceof BillingError && err.code === 'not_found') outcome = 'unknown_session';
-        else throw err;
-      }
-    }
-    response = Response.json({ received: true, outcome });
-  } catch (err) {
-    const error = asBillingError(err);
-    outcome = error.code;
-    if (error.cause !== undefined) facts.cause = describeError(error.cause);
-    response = toErrorResponse(error);
-  }
-  response.headers.set('Cache-Control', 'no-store');
-  deps.log({ route: 'webhook', requestId: ctx.requestId, status: response.status, outcome, timings: ctx.timings(), ...facts });
-  return response;
+    const result = await handleStripeEvent(event, deps);
+    Object.assign(facts, result.facts);
+    if (result.alert) facts.alert = result.alert;
+    return { response: Response.json({ received: true, outcome: result.outcome }), outcome: result.outcome };
+  });
 }

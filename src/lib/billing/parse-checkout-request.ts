@@ -1,6 +1,7 @@
 // Reads the checkout request's body (JSON, urlencoded or multipart form) into a priceId, with a hard size cap.
 // Everything else the client sends (quantity, amount, customer, URLs, metadata) is ignored by construction.
 import { BillingError } from './errors';
+import { readCappedBody } from './read-capped-body';
 
 export const MAX_CHECKOUT_BODY_BYTES = 4 * 1024;
 
@@ -15,33 +16,6 @@ function bodyKind(contentType: string | null): BodyKind {
 }
 
 const tooLarge = () => new BillingError('body_too_large', `The request body must be at most ${MAX_CHECKOUT_BODY_BYTES} bytes.`);
-
-/** Reads at most `limit` bytes, without trusting Content-Length (it may be absent or lie). */
-async function readCapped(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
 
 const invalidBody = (message: string) => new BillingError('invalid_body', message);
 
@@ -80,7 +54,7 @@ async function priceIdFromMultipart(bytes: Uint8Array<ArrayBuffer>, contentType:
 export async function parseCheckoutRequest(request: Request): Promise<unknown> {
   const contentType = request.headers.get('content-type');
   const kind = bodyKind(contentType);
-  const bytes = await readCapped(request, MAX_CHECKOUT_BODY_BYTES);
+  const bytes = await readCappedBody(request, MAX_CHECKOUT_BODY_BYTES, tooLarge);
   if (kind === 'multipart') return priceIdFromMultipart(bytes, contentType ?? '');
   let text: string;
   try {

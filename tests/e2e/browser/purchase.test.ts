@@ -60,4 +60,10 @@ it('buys a Single Flight credit end to end and sees the balance', async () => {
   await page.goto(appUrl);
   await expect(page.getByTestId('balance').textContent()).resolves.toBe('1');
   await snap('6-pricing-new-balance');
+
+  await page.getByRole('link', { name: 'Your purchases' }).click();
+  await page.waitForURL(`${appUrl}/purchases`);
+  await expect(page.getByTestId('purchases').getByText('Single Flight Workshop').isVisible()).resolves.toBe(true);
+  await expect(page.getByTestId('status').first().textContent()).resolves.toBe('paid');
+  await snap('7-purchase-history');
 });

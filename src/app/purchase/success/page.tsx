@@ -27,6 +27,16 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
     );
   }
 
+  if (result.outcome === 'unmatched') {
+    // Paid, but not credited automatically: recorded and alerted; someone will confirm it. Never "Thank you!" here.
+    return (
+      <main className="page narrow">
+        <h1>We are confirming your purchase</h1>
+        <p>Your payment was received. We are confirming it before your credits are added; this needs no action from you.</p>
+        <a className="button" href="/">Back to pricing</a>
+      </main>
+    );
+  }
   const pending = result.outcome === 'pending';
   const failed = result.outcome === 'failed';
   if (result.outcome === 'not_complete') {

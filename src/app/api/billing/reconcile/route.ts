@@ -1,0 +1,11 @@
+// GET /api/billing/reconcile — Vercel Cron's entry to reconciliation (vercel.json `crons`), guarded by CRON_SECRET.
+import { env } from '@/env';
+import { handleReconcile } from '@/lib/billing/handle-reconcile';
+import { jsonLogger } from '@/lib/billing/request-context';
+import { billingServices } from '@/lib/billing/services';
+
+export const runtime = 'edge';
+
+export function GET(request: Request): Promise<Response> {
+  return handleReconcile(request, { ...billingServices(), cronSecret: env.CRON_SECRET, log: jsonLogger });
+}

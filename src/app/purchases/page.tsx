@@ -1,0 +1,74 @@
+// Purchase history: the signed-in buyer's purchases (date, pack, amount, credits, status, receipt) and their balance
+// with its ledger entries. Server-rendered, no JavaScript needed. Signed out: a bare 404, like the success page.
+import { auth } from '@clerk/nextjs/server';
+import { notFound } from 'next/navigation';
+import { listPurchaseHistory } from '@/db/queries';
+import { formatMoney } from '@/lib/billing/format-money';
+import { getPriceConfig } from '@/lib/billing/price-config';
+import { purchaseStatus } from '@/lib/billing/purchase-status';
+import { billingServices } from '@/lib/billing/services';
+
+export const dynamic = 'force-dynamic';
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const entryLabels: Record<string, string> = {
+  purchase: 'Purchase',
+  refund: 'Refund',
+  dispute_withdrawn: 'Dispute: credits withdrawn',
+  dispute_reinstated: 'Dispute won: credits restored',
+  adjustment: 'Adjustment',
+  spend: 'Used',
+  hold: 'Reserved',
+  hold_release: 'Reservation released',
+  hold_confirm: 'Reservation used',
+};
+
+export default async function PurchasesPage() {
+  const { userId } = await auth();
+  if (!userId) notFound();
+  const { db, prices } = billingServices();
+  const history = await listPurchaseHistory(db, userId);
+  const credits = (n: number) => `${n} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
+  return (
+    <main className="page">
+      <h1>Your purchases</h1>
+      <p className="balance">
+        Your balance: <strong data-testid="balance">{history.balance ?? 0}</strong> {history.balance === 1 ? 'credit' : 'credits'}
+      </p>
+      {history.purchases.length === 0 ? (
+        <p>No purchases yet.</p>
+      ) : (
+        <table data-testid="purchases">
+          <thead>
+            <tr><th>Date</th><th>Pack</th><th>Amount</th><th>Credits</th><th>Status</th><th>Receipt</th></tr>
+          </thead>
+          <tbody>
+            {history.purchases.map((p) => (
+              <tr key={p.id} data-purchase={p.id}>
+                <td>{day(p.createdAt)}</td>
+                <td>{getPriceConfig(p.priceId, prices)?.label ?? 'Workshop credits'}</td>
+                <td>{formatMoney(p.amountCents, p.currency)}</td>
+                <td>{p.creditQty}</td>
+                <td data-testid="status">
+                  {purchaseStatus(p)}
+                  {p.shortfall > 0 && ` (${credits(p.shortfall)} already used)`}
+                </td>
+                <td>{p.stripePaymentIntentId && p.status === 'paid' ? <a href={`/purchases/${p.id}/receipt`}>Receipt</a> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Balance history</h2>
+      <ul data-testid="entries">
+        {history.entries.map((e) => (
+          <li key={e.id}>
+            {day(e.createdAt)} · {entryLabels[e.kind] ?? e.kind}: {e.credits > 0 ? '+' : ''}{e.credits}
+            {e.shortfall > 0 && ` (${credits(e.shortfall)} could not be taken back)`}
+          </li>
+        ))}
+      </ul>
+      <a className="button" href="/">Back to pricing</a>
+    </main>
+  );
+}

@@ -1,0 +1,36 @@
+// GET /api/billing/reconcile's core: Vercel Cron calls it with `Authorization: Bearer $CRON_SECRET`; anyone else gets
+// 401 before any Stripe or database call. Without a configured secret the route does not exist (404).
+import { BillingError } from './errors';
+import type { FulfilmentDeps } from './fulfil-checkout';
+import { reconcileBilling } from './reconcile-billing';
+import type { Logger } from './request-context';
+import { respondLogged } from './respond-logged';
+
+export interface ReconcileDeps extends FulfilmentDeps {
+  cronSecret: string | undefined;
+  log: Logger;
+  /** How far back to look, in seconds (default 7 days: Stripe retries a delivery for 3). */
+  windowSeconds?: number;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const [a, b] = [new TextEncoder().encode(given), new TextEncoder().encode(expected)];
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+export function handleReconcile(request: Request, deps: ReconcileDeps): Promise<Response> {
+  return respondLogged(request, 'reconcile', deps.log, async (facts) => {
+    if (!deps.cronSecret) throw new BillingError('not_found', 'Not found.');
+    if (request.method !== 'GET' && request.method !== 'POST') throw new BillingError('method_not_allowed', 'Use GET.');
+    const given = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
+    if (!sameSecret(given, deps.cronSecret)) throw new BillingError('unauthenticated', 'This route is for the scheduled reconciliation only.');
+    const since = Math.floor(Date.now() / 1000) - (deps.windowSeconds ?? 7 * 86_400);
+    const report = await reconcileBilling(deps, { since });
+    Object.assign(facts, { fixed: report.fixed.length, unmatched: report.unmatched.length, sessions: report.sessionsChecked, events: report.eventsChecked });
+    if (report.unmatched.length > 0) facts.alert = 'unmatched_checkout';
+    return { response: Response.json(report), outcome: 'reconciled' };
+  });
+}
