@@ -1,5 +1,6 @@
 // Fulfilment through the webhook core: Stripe-signed events, exactly-once credits, async payments, faults.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { signCheckoutMarker } from '@/lib/billing/checkout-marker';
 import { handleStripeWebhook, type WebhookDeps } from '@/lib/billing/handle-stripe-webhook';
 import type { LogLine } from '@/lib/billing/request-context';
 import { checkoutHarness } from '../support/checkout';
@@ -128,11 +129,13 @@ describe('POST /api/billing/webhook (core)', () => {
 
   it('finds the buyer by metadata.clerkUserId when the session has no client_reference_id', async () => {
     const { userId } = await newSession(); // creates the buyer's row
+    // Signed by our server's marker key, as an older release of this integration created sessions without it.
+    const fields = { clerkUserId: userId, appUserId: '', priceId: h.env.STRIPE_PRICE_SERIAL_ENTREPRENEUR!, creditQty: 3, amountCents: 14900, currency: 'usd' };
     const session = await h.stripe.checkout.sessions.create({
       mode: 'payment',
       line_items: [{ price: h.env.STRIPE_PRICE_SERIAL_ENTREPRENEUR!, quantity: 1 }],
       success_url: `${h.appUrl}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
-      metadata: { clerkUserId: userId },
+      metadata: { clerkUserId: userId, creditQty: '3', amountCents: '14900', currency: 'usd', marker: await signCheckoutMarker(h.markerKey, fields) },
     });
     expect(session.client_reference_id).toBeNull();
     await stack.stripe('completeSession', session.id);
@@ -151,7 +154,10 @@ describe('POST /api/billing/webhook (core)', () => {
       client_reference_id: appUserId,
       line_items: [{ price: h.env.STRIPE_PRICE_SINGLE_FLIGHT!, quantity: 1 }],
       success_url: `${h.appUrl}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
-      metadata: { clerkUserId: userId },
+      metadata: {
+        clerkUserId: userId, creditQty: '1', amountCents: '7900', currency: 'usd',
+        marker: await signCheckoutMarker(h.markerKey, { clerkUserId: userId, appUserId, priceId: h.env.STRIPE_PRICE_SINGLE_FLIGHT!, creditQty: 1, amountCents: 7900, currency: 'usd' }),
+      },
     });
     await stack.stripe('completeSession', session.id);
     expect(await (await deliver('checkout.session.completed', session.id)).json()).toEqual({ received: true, outcome: 'credited' });
