@@ -1,10 +1,12 @@
-// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata.
+// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata, and
+// redeem a handshake nonce.
 // Bearer-secret auth, Clerk-shaped errors, a request log and injected faults, so the real @clerk/backend client
 // (pointed here by CLERK_API_URL) behaves as it would against api.clerk.com.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultQueue } from './faults';
 import { BodyTooLargeError, header, readBody, sendJson } from './http';
+import type { SessionStore } from './sessions';
 import { isPlainObject, METADATA_FIELDS, type MetadataField, type UserDirectory } from './users';
 
 export interface ClerkApiRecord {
@@ -17,6 +19,7 @@ export interface ClerkApiRecord {
 export interface BackendApiContext {
   secretKey: string;
   users: UserDirectory;
+  sessions: SessionStore;
   faults: FaultQueue;
   log: ClerkApiRecord[];
 }
@@ -53,6 +56,7 @@ const errors = {
         ? 'You need to send an Authorization header with your secret key (Bearer sk_…).'
         : 'Unable to authenticate the request, you need to supply an active API key',
     ),
+  nonceNotFound: () => new ClerkApiError(404, 'resource_not_found', 'not found', 'No handshake payload was found for this nonce.'),
   userNotFound: (id: string) => new ClerkApiError(404, 'resource_not_found', 'not found', `No user was found with id ${id}`),
   noRoute: (method: string, path: string) =>
     new ClerkApiError(404, 'resource_not_found', 'not found', `${method} ${path} is not part of the local Clerk stand-in`),
@@ -95,7 +99,14 @@ function userId(segment: string | undefined): string {
   }
 }
 
-function route(ctx: BackendApiContext, method: string, path: string, rawBody: string): unknown {
+function route(ctx: BackendApiContext, method: string, url: URL, rawBody: string): unknown {
+  const path = url.pathname;
+  if (path === '/v1/clients/handshake_payload' && method === 'GET') {
+    // Single use, as Clerk's: a replayed nonce (a second tab, a reload of the returning URL) finds nothing.
+    const directives = ctx.sessions.redeemNonce(url.searchParams.get('nonce') ?? '');
+    if (!directives) throw errors.nonceNotFound();
+    return { directives };
+  }
   const user = /^\/v1\/users\/([^/]+)$/.exec(path);
   if (user && method === 'GET') {
     const id = userId(user[1]);
@@ -136,7 +147,7 @@ export async function handleBackendApi(ctx: BackendApiContext, req: IncomingMess
     const rawBody = await readBody(req, 64 * 1024);
     const authorization = header(req, 'authorization');
     if (authorization !== `Bearer ${ctx.secretKey}`) throw errors.unauthenticated(!authorization);
-    respond(200, route(ctx, method, url.pathname, rawBody));
+    respond(200, route(ctx, method, url, rawBody));
   } catch (err) {
     if (err instanceof ClerkApiError) return respond(err.status, err.toJSON());
     if (err instanceof BodyTooLargeError) return respond(413, errors.invalid('body', err.message).toJSON());
