@@ -1,5 +1,5 @@
 // The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata, and
-// redeem a handshake nonce.
+// revoke a session, redeem a handshake nonce.
 // Bearer-secret auth, Clerk-shaped errors, a request log and injected faults, so the real @clerk/backend client
 // (pointed here by CLERK_API_URL) behaves as it would against api.clerk.com.
 import { randomBytes } from 'node:crypto';
@@ -56,6 +56,7 @@ const errors = {
         ? 'You need to send an Authorization header with your secret key (Bearer sk_…).'
         : 'Unable to authenticate the request, you need to supply an active API key',
     ),
+  sessionNotFound: (id: string) => new ClerkApiError(404, 'resource_not_found', 'not found', `No session was found with id ${id}`),
   nonceNotFound: () => new ClerkApiError(404, 'resource_not_found', 'not found', 'No handshake payload was found for this nonce.'),
   userNotFound: (id: string) => new ClerkApiError(404, 'resource_not_found', 'not found', `No user was found with id ${id}`),
   noRoute: (method: string, path: string) =>
@@ -91,6 +92,16 @@ function parseMetadataBody(raw: string): Partial<Record<MetadataField, Record<st
   return patch;
 }
 
+/** A Backend API `session` object for a revoked session, in the shape @clerk/backend's Session.fromJSON reads. */
+function sessionJson(session: { sessionId: string; userId: string }) {
+  const now = Date.now();
+  return {
+    object: 'session', id: session.sessionId, client_id: null, user_id: session.userId, status: 'revoked',
+    last_active_at: now, last_active_organization_id: null, actor: null, latest_activity: null,
+    expire_at: now, abandon_at: now, created_at: now, updated_at: now,
+  };
+}
+
 function userId(segment: string | undefined): string {
   try {
     return decodeURIComponent(segment ?? '');
@@ -106,6 +117,13 @@ function route(ctx: BackendApiContext, method: string, url: URL, rawBody: string
     const directives = ctx.sessions.redeemNonce(url.searchParams.get('nonce') ?? '');
     if (!directives) throw errors.nonceNotFound();
     return { directives };
+  }
+  const revoke = /^\/v1\/sessions\/([^/]+)\/revoke$/.exec(path);
+  if (revoke && method === 'POST') {
+    const id = userId(revoke[1]);
+    const session = ctx.sessions.revoke(id);
+    if (!session) throw errors.sessionNotFound(id);
+    return sessionJson(session);
   }
   const user = /^\/v1\/users\/([^/]+)$/.exec(path);
   if (user && method === 'GET') {

@@ -37,7 +37,8 @@ export interface ClerkStandIn {
   signOutUrl: string;
   /** For clerkMiddleware's `proxyUrl`: where the handshake (`/v1/client/handshake`) goes. */
   frontendApiUrl: string;
-  sessionTtlSeconds: number;
+  /** The lifetime of tokens minted from now on (a browser test shortens it to wait past a token's expiry). */
+  setSessionTtlSeconds(seconds: number): void;
   log: ClerkApiRecord[];
   handshakeLog: HandshakeContext['log'];
   clearLog(): void;
@@ -77,10 +78,11 @@ function close(server: Server, sockets: Set<Socket>): Promise<void> {
 export async function startClerkStandIn(options: ClerkStandInOptions): Promise<ClerkStandIn> {
   if (!options.secretKey) throw new Error('startClerkStandIn: secretKey is required');
   if (!options.key?.privateKey || !options.key.publicKeyPem) throw new Error('startClerkStandIn: key is required');
-  const sessionTtlSeconds = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
-  if (!Number.isInteger(sessionTtlSeconds) || sessionTtlSeconds <= 0) {
-    throw new Error(`startClerkStandIn: sessionTtlSeconds must be a positive integer, got ${sessionTtlSeconds}`);
-  }
+  const checkTtl = (seconds: number) => {
+    if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`clerk stand-in: sessionTtlSeconds must be a positive integer, got ${seconds}`);
+    return seconds;
+  };
+  const sessionTtlSeconds = checkTtl(options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS);
 
   const users = new UserDirectory(options.users ?? []);
   const faults = new FaultQueue();
@@ -129,7 +131,9 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     signInUrl: `${url}/sign-in`,
     signOutUrl: `${url}/sign-out`,
     frontendApiUrl: url,
-    sessionTtlSeconds,
+    setSessionTtlSeconds: (seconds) => {
+      sessions.ttlSeconds = checkTtl(seconds);
+    },
     log,
     handshakeLog: handshake.log,
     // In place, so references to `standIn.log` taken earlier stay live.

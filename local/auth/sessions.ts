@@ -29,7 +29,7 @@ export class SessionStore {
   constructor(
     private readonly users: UserDirectory,
     private readonly key: LocalKeyPair,
-    readonly ttlSeconds: number,
+    public ttlSeconds: number,
   ) {}
 
   /** Starts a session for the user on this client (a new client when the cookie is missing or unknown). */
@@ -43,6 +43,17 @@ export class SessionStore {
 
   signOut(clientId: string | undefined): void {
     if (clientId && this.clients.has(clientId)) this.clients.set(clientId, null);
+  }
+
+  /** Ends the session wherever it is active (Backend API `revokeSession`); null when no client holds it. */
+  revoke(sessionId: string): ActiveSession | null {
+    for (const [clientId, session] of this.clients) {
+      if (session?.sessionId === sessionId) {
+        this.clients.set(clientId, null);
+        return session;
+      }
+    }
+    return null;
   }
 
   active(clientId: string | undefined): ActiveSession | null {

@@ -495,6 +495,29 @@ describe('handshake (Frontend API) with @clerk/backend as the middleware runs it
     expect((await outcome(browser.client)).status).toBe('signed-out');
   });
 
+  it('ends a session revoked through the Backend API (the app’s sign-out): the next handshake signs out', async () => {
+    const browser = await expiredBrowser();
+    const revoked = await client().sessions.revokeSession(browser.sid);
+    expect(revoked).toMatchObject({ id: browser.sid, userId: 'user_ada', status: 'revoked' });
+    const state = await authenticate('/', navigation(browser.cookie));
+    const back = await followToStandIn(state.headers.get('location')!, browser.client);
+    const nonce = cookieValue(setCookies(back).get('__clerk_handshake_nonce'))!;
+    expect((await authenticate('/', navigation(`${browser.cookie}; __clerk_handshake_nonce=${nonce}`))).status).toBe('signed-out');
+    expect((await apiError(client().sessions.revokeSession(browser.sid))).status).toBe(404);
+  });
+
+  it('mints tokens with the lifetime set at run time', async () => {
+    clerk.setSessionTtlSeconds(7);
+    try {
+      const { token } = sessionFrom(await signIn('user_ada'));
+      const claims = await verifyToken(token, { jwtKey: key.publicKeyPem });
+      expect(claims.exp - claims.iat).toBe(7);
+    } finally {
+      clerk.setSessionTtlSeconds(60);
+    }
+    expect(() => clerk.setSessionTtlSeconds(0)).toThrow();
+  });
+
   it('answers a 500 page when told to fail, and refuses a redirect_url off this machine', async () => {
     const browser = await expiredBrowser();
     const state = await authenticate('/', navigation(browser.cookie));
