@@ -13,18 +13,19 @@ export const dynamic = 'force-dynamic';
 
 // The Continue form submits itself only when this tab pressed Buy Now for that pack moments ago (sessionStorage is
 // per tab and written only by our own forms), so a link from another site never starts a checkout by itself.
+// Plain inline JavaScript, not a client component: it must run before hydration, on the first paint.
 const INTENT_SCRIPT = `(() => {
   const KEY = 'buy-intent', FRESH_MS = 120000;
   document.addEventListener('submit', (e) => {
     const id = e.target instanceof HTMLFormElement && e.target.dataset.buyIntent;
     if (id) sessionStorage.setItem(KEY, JSON.stringify({ priceId: id, at: Date.now() }));
   }, true);
-  const form = document.querySelector('form[data-continue]');
-  if (!form) return;
+  // Consumed by the first page load after the press, whatever it shows (a notice page must not leave it for later).
   let intent = null;
   try { intent = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch {}
   sessionStorage.removeItem(KEY);
-  if (intent && intent.priceId === form.dataset.continue && Date.now() - intent.at < FRESH_MS) form.requestSubmit();
+  const form = document.querySelector('form[data-continue]');
+  if (form && intent && intent.priceId === form.dataset.continue && Date.now() - intent.at < FRESH_MS) form.requestSubmit();
 })();`;
 
 type Search = Promise<{ buy?: string | string[]; notice?: string | string[] }>;
