@@ -64,5 +64,5 @@ describe('npm run check:env', () => {
     const both = await checkEnv({ ...local, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: realKey, STRIPE_PRICE_SINGLE_FLIGHT: 'prod_X' });
     expect(both.output).toContain('CLERK_LOCAL_PROXY_URL is only for the local Clerk stand-in');
     expect(both.output).toContain('STRIPE_PRICE_SINGLE_FLIGHT holds a Product id');
-  });
+  }, 60_000); // four Node processes in a row, on a busy machine
 });
