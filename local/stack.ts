@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   /** Seed the demo users' rows (npm run local); tests start from an empty users table. */
   seedUsers?: boolean;
   webhookRetryDelaysMs?: number[];
+  /** Lifetime of the Clerk stand-in's session tokens; default 60 s, as Clerk's. */
+  sessionTtlSeconds?: number;
 }
 
 export interface LocalStack {
@@ -69,7 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       latencyMs: options.stripeLatencyMs,
       webhookRetryDelaysMs: options.webhookRetryDelaysMs,
     }),
-    startClerkStandIn({ key, secretKey: clerkSecretKey, users }),
+    startClerkStandIn({ key, secretKey: clerkSecretKey, users, sessionTtlSeconds: options.sessionTtlSeconds }),
   ]);
 
   // Migrations go through the endpoint with the real driver, as `npm run db:migrate` does against Neon.
@@ -96,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     CLERK_SECRET_KEY: clerkSecretKey,
     CLERK_JWT_KEY: key.publicKeyPem,
     CLERK_API_URL: clerk.apiUrl,
+    CLERK_LOCAL_PROXY_URL: clerk.frontendApiUrl,
     NEXT_PUBLIC_SIGN_IN_URL: clerk.signInUrl,
     NEXT_PUBLIC_APP_URL: appUrl,
     CRON_SECRET: secret('cron_local_'),
@@ -107,7 +110,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clerk,
     key,
     env,
-    mintToken: (mint) => mintSessionToken(key, mint),
+    // Tokens for this app, as Clerk mints them for a page of its origin (the app refuses any other `azp`).
+    mintToken: (mint) => mintSessionToken(key, { ...mint, claims: { azp: appUrl, ...mint.claims } }),
     async stop() {
       await Promise.allSettled([neonEndpoint.stop(), stripe.stop(), clerk.stop()]);
     },

@@ -20,6 +20,40 @@ const required = (name: string, where: string) =>
 
 const optionalUrl = (name: string) => z.url({ error: `${name} must be a URL` }).optional();
 
+/** The Frontend API host a publishable key names (`pk_…_` + base64 of `<host>$`), or null when it is not one. */
+function publishableKeyHost(key: string | undefined): string | null {
+  const encoded = key?.match(/^pk_(?:test|live)_([A-Za-z0-9+/=_-]+)$/)?.[1];
+  if (!encoded) return null;
+  try {
+    const decoded = atob(encoded.replace(/-/g, '+').replace(/_/g, '/'));
+    return decoded.endsWith('$') ? decoded.slice(0, -1) : null;
+  } catch {
+    return null;
+  }
+}
+
+const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\])$/;
+
+// clerkMiddleware's proxyUrl sends every handshake (with the buyer's session token in the URL) to that address. Only
+// the local Clerk stand-in may receive it: refused unless both the URL and the publishable key's host are local.
+function checkLocalProxy(proxyUrl: string | undefined, publishableKey: string | undefined): string[] {
+  if (!proxyUrl) return [];
+  const keyHost = publishableKeyHost(publishableKey);
+  const problems: string[] = [];
+  if (!keyHost || !(keyHost === 'localhost' || keyHost.endsWith('.localhost'))) {
+    problems.push('CLERK_LOCAL_PROXY_URL is only for the local Clerk stand-in: the publishable key names a real Clerk instance, so unset CLERK_LOCAL_PROXY_URL');
+  }
+  if (!URL.canParse(proxyUrl)) return problems;
+  if (!LOCAL_HOST.test(new URL(proxyUrl).hostname)) {
+    problems.push('CLERK_LOCAL_PROXY_URL must point at this machine (http://localhost:PORT, the Clerk stand-in); unset it for real Clerk');
+  }
+  return problems;
+}
+
+const fail = (lines: string[]): never => {
+  throw new Error(`Invalid environment configuration:\n${[...new Set(lines)].map((line) => `  - ${line}`).join('\n')}`);
+};
+
 export const env = createEnv({
   server: {
     DATABASE_URL: required('DATABASE_URL', 'Neon Console → your project → Connection string (postgresql://…)').refine(
@@ -41,6 +75,7 @@ export const env = createEnv({
     CLERK_SECRET_KEY: required('CLERK_SECRET_KEY', 'Clerk Dashboard → API keys → Secret key (sk_…)'),
     CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
+    CLERK_LOCAL_PROXY_URL: optionalUrl('CLERK_LOCAL_PROXY_URL'),
     BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
     CRON_SECRET: z.string().min(16, 'CRON_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
   },
@@ -63,6 +98,7 @@ export const env = createEnv({
     CLERK_SECRET_KEY: process.env.CLERK_SECRET_KEY,
     CLERK_JWT_KEY: process.env.CLERK_JWT_KEY,
     CLERK_API_URL: process.env.CLERK_API_URL,
+    CLERK_LOCAL_PROXY_URL: process.env.CLERK_LOCAL_PROXY_URL,
     BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
     CRON_SECRET: process.env.CRON_SECRET,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
@@ -71,8 +107,9 @@ export const env = createEnv({
   },
   emptyStringAsUndefined: true,
   // Report every problem at once, with the variable's name, and never the value (it may be a secret).
-  onValidationError: (issues) => {
-    const lines = issues.map((issue) => `  - ${issue.message}`);
-    throw new Error(`Invalid environment configuration:\n${[...new Set(lines)].join('\n')}`);
-  },
+  onValidationError: (issues) =>
+    fail([...issues.map((issue) => issue.message), ...checkLocalProxy(process.env.CLERK_LOCAL_PROXY_URL, process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY)]),
 });
+
+const proxyProblems = checkLocalProxy(env.CLERK_LOCAL_PROXY_URL, env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY);
+if (proxyProblems.length > 0) fail(proxyProblems);

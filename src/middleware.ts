@@ -4,8 +4,15 @@
 import { clerkMiddleware } from '@clerk/nextjs/server';
 import { env } from '@/env';
 
-// @clerk/nextjs does not read CLERK_JWT_KEY by itself; without it every request costs calls to Clerk's API.
-export default clerkMiddleware({ jwtKey: env.CLERK_JWT_KEY });
+export default clerkMiddleware({
+  // @clerk/nextjs does not read CLERK_JWT_KEY by itself; without it every request costs calls to Clerk's API.
+  jwtKey: env.CLERK_JWT_KEY,
+  // Tokens minted for another origin of the same Clerk instance are not ours (without this, azp is not checked).
+  authorizedParties: [new URL(env.NEXT_PUBLIC_APP_URL).origin],
+  // Locally only (env.ts refuses it against a real instance): the handshake that refreshes an expired token on a page
+  // GET goes to the Clerk stand-in instead of the publishable key's (unreachable) host.
+  proxyUrl: env.CLERK_LOCAL_PROXY_URL,
+});
 
 export const config = {
   matcher: [

@@ -1,4 +1,5 @@
-// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata.
+// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata, and
+// revoke a session, redeem a handshake nonce.
 // Bearer-secret auth, Clerk-shaped errors, a request log and injected faults, so the real @clerk/backend client
 // (pointed here by CLERK_API_URL) behaves as it would against api.clerk.com.
 import { FAULT_MARKER } from '../fault-marker';
@@ -6,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultQueue } from './faults';
 import { BodyTooLargeError, header, readBody, sendJson } from './http';
+import type { SessionStore } from './sessions';
 import { isPlainObject, METADATA_FIELDS, type MetadataField, type UserDirectory } from './users';
 
 export interface ClerkApiRecord {
@@ -18,6 +20,7 @@ export interface ClerkApiRecord {
 export interface BackendApiContext {
   secretKey: string;
   users: UserDirectory;
+  sessions: SessionStore;
   faults: FaultQueue;
   log: ClerkApiRecord[];
 }
@@ -54,6 +57,8 @@ const errors = {
         ? 'You need to send an Authorization header with your secret key (Bearer sk_…).'
         : 'Unable to authenticate the request, you need to supply an active API key',
     ),
+  sessionNotFound: (id: string) => new ClerkApiError(404, 'resource_not_found', 'not found', `No session was found with id ${id}`),
+  nonceNotFound: () => new ClerkApiError(404, 'resource_not_found', 'not found', 'No handshake payload was found for this nonce.'),
   userNotFound: (id: string) => new ClerkApiError(404, 'resource_not_found', 'not found', `No user was found with id ${id}`),
   noRoute: (method: string, path: string) =>
     new ClerkApiError(404, 'resource_not_found', 'not found', `${method} ${path} is not part of the local Clerk stand-in`),
@@ -88,6 +93,16 @@ function parseMetadataBody(raw: string): Partial<Record<MetadataField, Record<st
   return patch;
 }
 
+/** A Backend API `session` object for a revoked session, in the shape @clerk/backend's Session.fromJSON reads. */
+function sessionJson(session: { sessionId: string; userId: string }) {
+  const now = Date.now();
+  return {
+    object: 'session', id: session.sessionId, client_id: null, user_id: session.userId, status: 'revoked',
+    last_active_at: now, last_active_organization_id: null, actor: null, latest_activity: null,
+    expire_at: now, abandon_at: now, created_at: now, updated_at: now,
+  };
+}
+
 function userId(segment: string | undefined): string {
   try {
     return decodeURIComponent(segment ?? '');
@@ -96,7 +111,21 @@ function userId(segment: string | undefined): string {
   }
 }
 
-function route(ctx: BackendApiContext, method: string, path: string, rawBody: string): unknown {
+function route(ctx: BackendApiContext, method: string, url: URL, rawBody: string): unknown {
+  const path = url.pathname;
+  if (path === '/v1/clients/handshake_payload' && method === 'GET') {
+    // Single use, as Clerk's: a replayed nonce (a second tab, a reload of the returning URL) finds nothing.
+    const directives = ctx.sessions.redeemNonce(url.searchParams.get('nonce') ?? '');
+    if (!directives) throw errors.nonceNotFound();
+    return { directives };
+  }
+  const revoke = /^\/v1\/sessions\/([^/]+)\/revoke$/.exec(path);
+  if (revoke && method === 'POST') {
+    const id = userId(revoke[1]);
+    const session = ctx.sessions.revoke(id);
+    if (!session) throw errors.sessionNotFound(id);
+    return sessionJson(session);
+  }
   const user = /^\/v1\/users\/([^/]+)$/.exec(path);
   if (user && method === 'GET') {
     const id = userId(user[1]);
@@ -137,7 +166,7 @@ export async function handleBackendApi(ctx: BackendApiContext, req: IncomingMess
     const rawBody = await readBody(req, 64 * 1024);
     const authorization = header(req, 'authorization');
     if (authorization !== `Bearer ${ctx.secretKey}`) throw errors.unauthenticated(!authorization);
-    respond(200, route(ctx, method, url.pathname, rawBody));
+    respond(200, route(ctx, method, url, rawBody));
   } catch (err) {
     if (err instanceof ClerkApiError) return respond(err.status, err.toJSON());
     if (err instanceof BodyTooLargeError) return respond(413, errors.invalid('body', err.message).toJSON());

@@ -4,6 +4,7 @@ export { createEphemeralKeyPair, loadOrCreateKeyPair, type LocalKeyPair } from '
 export { mintSessionToken, type MintOptions } from './tokens';
 export { localPublishableKey } from './publishable-key';
 export { startClerkStandIn, type ClerkStandIn, type ClerkStandInOptions } from './server';
+export type { HandshakeFaultKind } from './handshake';
 export type { ClerkApiRecord } from './backend-api';
 export type { ClerkFaultKind } from './faults';
 export type { DemoUser } from './users';

@@ -1,10 +1,13 @@
 // startClerkStandIn: one local HTTP server that plays Clerk for the app — the Backend API slice under /v1 (for
-// CLERK_API_URL) and the hosted sign-in / sign-out pages — plus the controls tests use (log, faults, users).
+// CLERK_API_URL), the Frontend API's handshake (for clerkMiddleware's proxyUrl) and the hosted sign-in / sign-out
+// pages — plus the controls tests use (logs, faults, users).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { handleBackendApi, type ClerkApiRecord } from './backend-api';
 import { FaultQueue, type ClerkFaultKind } from './faults';
+import { handleHandshake, type HandshakeContext, type HandshakeFaultKind } from './handshake';
 import type { LocalKeyPair } from './keys';
+import { SessionStore } from './sessions';
 import { handleSignIn } from './sign-in';
 import { UserDirectory, type DemoUser } from './users';
 
@@ -19,7 +22,7 @@ export interface ClerkStandInOptions {
   key: LocalKeyPair;
   secretKey: string;
   users: DemoUser[];
-  /** Lifetime of tokens minted by the sign-in page; default 8 hours (there is no clerk-js here to refresh them). */
+  /** Lifetime of session tokens (sign-in and handshake); default 60 s, as Clerk's. */
   sessionTtlSeconds?: number;
 }
 
@@ -30,17 +33,26 @@ export interface ClerkStandIn {
   apiUrl: string;
   /** `${url}/sign-in` */
   signInUrl: string;
+  /** `${url}/sign-out` */
+  signOutUrl: string;
+  /** For clerkMiddleware's `proxyUrl`: where the handshake (`/v1/client/handshake`) goes. */
+  frontendApiUrl: string;
+  /** The lifetime of tokens minted from now on (a browser test shortens it to wait past a token's expiry). */
+  setSessionTtlSeconds(seconds: number): void;
   log: ClerkApiRecord[];
+  handshakeLog: HandshakeContext['log'];
   clearLog(): void;
   /** Current state, metadata updates included. */
   users(): DemoUser[];
   addUser(user: DemoUser): void;
   /** The next `count` Backend API requests fail: a Clerk-shaped 500, or a connection dropped without a response. */
   failNext(count: number, kind: ClerkFaultKind, only?: { method?: string; path?: string }): void;
+  /** The next `count` handshakes fail: a 500 page (Clerk's FAPI down), or as if the client had no session. */
+  failNextHandshake(count: number, kind: HandshakeFaultKind): void;
   stop(): Promise<void>;
 }
 
-const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600;
+const DEFAULT_SESSION_TTL_SECONDS = 60;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,21 +78,25 @@ function close(server: Server, sockets: Set<Socket>): Promise<void> {
 export async function startClerkStandIn(options: ClerkStandInOptions): Promise<ClerkStandIn> {
   if (!options.secretKey) throw new Error('startClerkStandIn: secretKey is required');
   if (!options.key?.privateKey || !options.key.publicKeyPem) throw new Error('startClerkStandIn: key is required');
-  const sessionTtlSeconds = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
-  if (!Number.isInteger(sessionTtlSeconds) || sessionTtlSeconds <= 0) {
-    throw new Error(`startClerkStandIn: sessionTtlSeconds must be a positive integer, got ${sessionTtlSeconds}`);
-  }
+  const checkTtl = (seconds: number) => {
+    if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`clerk stand-in: sessionTtlSeconds must be a positive integer, got ${seconds}`);
+    return seconds;
+  };
+  const sessionTtlSeconds = checkTtl(options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS);
 
   const users = new UserDirectory(options.users ?? []);
   const faults = new FaultQueue();
   const log: ClerkApiRecord[] = [];
   let url = '';
-  const backend = { secretKey: options.secretKey, users, faults, log };
-  const browser = { users, key: options.key, sessionTtlSeconds, baseUrl: () => url };
+  const sessions = new SessionStore(users, options.key, sessionTtlSeconds);
+  const handshake: HandshakeContext = { sessions, key: options.key, faults: [], log: [] };
+  const backend = { secretKey: options.secretKey, users, sessions, faults, log };
+  const browser = { users, key: options.key, sessions, baseUrl: () => url };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestUrl = new URL(req.url ?? '/', 'http://localhost');
     try {
+      if (requestUrl.pathname === '/v1/client/handshake' && req.method === 'GET') return await handleHandshake(handshake, req, res, requestUrl);
       if (requestUrl.pathname.startsWith('/v1/')) return await handleBackendApi(backend, req, res, requestUrl);
       if (await handleSignIn(browser, req, res, requestUrl)) return;
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
@@ -113,14 +129,26 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
     url,
     apiUrl: url,
     signInUrl: `${url}/sign-in`,
+    signOutUrl: `${url}/sign-out`,
+    frontendApiUrl: url,
+    setSessionTtlSeconds: (seconds) => {
+      sessions.ttlSeconds = checkTtl(seconds);
+    },
     log,
+    handshakeLog: handshake.log,
     // In place, so references to `standIn.log` taken earlier stay live.
     clearLog: () => {
       log.length = 0;
+      handshake.log.length = 0;
     },
     users: () => users.list(),
     addUser: (user) => users.add(user),
     failNext: (count, kind, only) => faults.add(count, kind, only),
+    failNextHandshake: (count, kind) => {
+      if (!Number.isInteger(count) || count < 1) throw new Error(`failNextHandshake: count must be a positive integer, got ${count}`);
+      if (kind !== 'error500' && kind !== 'no_session') throw new Error(`failNextHandshake: unknown kind ${String(kind)}`);
+      for (let i = 0; i < count; i++) handshake.faults.push(kind);
+    },
     stop: () => (stopped ??= Promise.all(servers.map((s) => close(s.server, s.sockets))).then(() => undefined)),
   };
 }

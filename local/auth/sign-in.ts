@@ -12,23 +12,18 @@ import { BodyTooLargeError, parseCookies, readBody, redirect303, sendHtml } from
 import type { LocalKeyPair } from './keys';
 import { renderErrorPage, renderSignInPage, renderStatusPage } from './pages';
 import { allowedRedirect } from './redirects';
-import { templateClaims } from './session-template';
-import { mintSessionToken } from './tokens';
+import { CLIENT_COOKIE, clientCookie } from './handshake';
+import type { SessionStore } from './sessions';
 import type { UserDirectory } from './users';
 
 export interface SignInContext {
   users: UserDirectory;
   key: LocalKeyPair;
-  sessionTtlSeconds: number;
+  sessions: SessionStore;
   baseUrl(): string;
 }
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
-// Clerk keeps __client_uat for a year: it outlives the session so a signed-out browser says so (`0`) explicitly.
-const CLIENT_UAT_MAX_AGE = 365 * 24 * 3600;
-
-// Not HttpOnly and not Secure, like the cookies clerk-js writes on an http://localhost app.
-const cookie = (name: string, value: string, maxAge: number) => `${name}=${value}; Path=/; Max-Age=${maxAge}; SameSite=Lax`;
 
 function html(res: ServerResponse, status: number, page: string, headers: Record<string, string | string[]> = {}) {
   sendHtml(res, status, page, { ...NO_REFERRER, ...headers });
@@ -57,21 +52,10 @@ async function signIn(ctx: SignInContext, req: IncomingMessage, res: ServerRespo
     return html(res, 400, renderErrorPage('Unknown user', userId ? `There is no demo user ${userId}.` : 'Choose a user to sign in as.'));
   }
   const target = destination(ctx, form.get('redirect_url'));
-  const issuedAt = Math.floor(Date.now() / 1000);
-  const token = await mintSessionToken(ctx.key, {
-    userId: user.id,
-    email: user.email,
-    issuedAt,
-    ttlSeconds: ctx.sessionTtlSeconds,
-    // azp: the origin the session is used from, as Clerk sets it; @clerk/backend warns about cookie tokens without it.
-    claims: { ...templateClaims(user), azp: new URL(target).origin },
-  });
-  ctx.users.recordSignIn(user.id);
-  redirect303(res, target, {
-    ...NO_REFERRER,
-    // __client_uat must not be later than the token's iat, or Clerk considers the token stale and wants a refresh.
-    'set-cookie': [cookie('__session', token, ctx.sessionTtlSeconds), cookie('__client_uat', String(issuedAt), CLIENT_UAT_MAX_AGE)],
-  });
+  const { clientId, session } = ctx.sessions.signIn(parseCookies(req).get(CLIENT_COOKIE), user.id);
+  // azp: the origin the session is used from, as Clerk sets it; @clerk/backend warns about cookie tokens without it.
+  const directives = await ctx.sessions.directives(session, new URL(target).origin);
+  redirect303(res, target, { ...NO_REFERRER, 'set-cookie': [...directives, clientCookie(clientId)] });
 }
 
 let cachedVerifyKey: { pem: string; key: Promise<CryptoKey> } | undefined;
@@ -107,10 +91,11 @@ export async function handleSignIn(ctx: SignInContext, req: IncomingMessage, res
         html(res, 405, renderErrorPage('Method not allowed', `${method} /sign-out`), { allow: 'GET, POST' });
         return true;
       }
+      ctx.sessions.signOut(parseCookies(req).get(CLIENT_COOKIE));
       redirect303(res, destination(ctx, url.searchParams.get('redirect_url')), {
         ...NO_REFERRER,
         // __client_uat=0 is how Clerk records "this browser signed out", rather than just dropping the cookie.
-        'set-cookie': [cookie('__session', '', 0), cookie('__client_uat', '0', CLIENT_UAT_MAX_AGE)],
+        'set-cookie': await ctx.sessions.directives(null, ''),
       });
       return true;
     case '/': {

@@ -301,15 +301,14 @@ export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
       'content-type': 'text/html; charset=utf-8',
       'content-length': Buffer.byteLength(html),
       'cache-control': 'no-store',
-      // Without a Referer, returning to the app is not a cross-origin navigation to Clerk's middleware, which would
-      // otherwise start a handshake with Clerk's (here unreachable) Frontend API. Real Clerk completes that handshake.
-      'referrer-policy': 'no-referrer',
     });
     res.end(html);
   }
 
   function redirect(res: ServerResponse, location: string): void {
-    res.writeHead(303, { location, 'content-length': 0, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    // With the emulator's Referer (another origin, as checkout.stripe.com's), the return to the app makes Clerk's
+    // middleware run a handshake, which the Clerk stand-in answers as Clerk would.
+    res.writeHead(303, { location, 'content-length': 0, 'cache-control': 'no-store' });
     res.end();
   }
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const env = stack.env;
   deps = {
     ...createBillingServices(env, { timeoutMs: TIMEOUT_MS, maxNetworkRetries: 1 }),
-    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!),
+    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!, env.NEXT_PUBLIC_APP_URL!),
     waitUntil: () => {},
     log: (line) => void logLines.push(JSON.stringify(line)),
   };

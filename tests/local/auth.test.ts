@@ -297,7 +297,11 @@ describe('sign-in pages', () => {
     expect(claims).toMatchObject({ sub: 'user_ada', email: 'ada@example.com', azp: APP });
     expect(claims).not.toHaveProperty('stripe_customer_id');
     expect(clientUat).toBe(String(claims.iat));
-    expect(claims.exp - claims.iat).toBe(8 * 3600);
+    // Clerk's lifetime; the cookies outlive it by far, as clerk-js writes them.
+    expect(claims.exp - claims.iat).toBe(60);
+    expect(claims.sid).toMatch(/^sess_/);
+    expect(cookies.get('__session')).toMatch(/; Max-Age=31536000;/);
+    expect(cookies.get('__client')).toMatch(/^__client=client_\w+; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Lax$/);
   });
 
   it('refuse a redirect_url off this machine and stay on the stand-in', async () => {
@@ -402,5 +406,149 @@ describe('Clerk request authentication (authenticateRequest) with stand-in sessi
     expect(pk).toMatch(/^pk_live_[A-Za-z0-9+/]+$/);
     expect(Buffer.from(pk.slice('pk_live_'.length), 'base64').toString()).toBe('clerk.localhost$');
     expect(() => localPublishableKey('localhost')).toThrow();
+  });
+});
+
+// The handshake as clerkMiddleware runs it with `proxyUrl` = the stand-in: a document GET whose token expired is sent
+// to the stand-in, which mints a fresh token for the same session and returns it in the format asked for.
+describe('handshake (Frontend API) with @clerk/backend as the middleware runs it', () => {
+  const client = () => createClerkClient({ secretKey: SECRET, publishableKey: localPublishableKey(), jwtKey: key.publicKeyPem, apiUrl: clerk.apiUrl });
+  const authenticate = (path: string, headers: Record<string, string>, method = 'GET') =>
+    client().authenticateRequest(new Request(`${APP}${path}`, { method, headers }), { jwtKey: key.publicKeyPem, proxyUrl: clerk.frontendApiUrl, authorizedParties: [APP] });
+  const navigation = (cookie: string) => ({ cookie, accept: 'text/html', 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' });
+
+  /** A signed-in browser whose token expired two minutes ago: the stand-in's cookies with the token backdated. */
+  async function expiredBrowser(userId = 'user_ada') {
+    const response = await signIn(userId, `${APP}/`);
+    const cookies = setCookies(response);
+    const fresh = await verifyToken(cookieValue(cookies.get('__session'))!, { jwtKey: key.publicKeyPem });
+    const iat = now() - 120;
+    const token = await mintSessionToken(key, { userId, sessionId: fresh.sid, issuedAt: iat, ttlSeconds: 60, claims: { azp: APP } });
+    return { sid: fresh.sid, client: cookieValue(cookies.get('__client'))!, cookie: `__session=${token}; __client_uat=${iat}` };
+  }
+
+  /** Follows the middleware's redirect to the stand-in like a browser: the stand-in's own cookie goes with it. */
+  async function followToStandIn(location: string, clientId?: string, format?: 'token') {
+    const url = new URL(location);
+    if (format === 'token') url.searchParams.delete('format');
+    return fetch(url, { redirect: 'manual', headers: clientId ? { cookie: `__client=${clientId}` } : {} });
+  }
+
+  it('sends an expired document GET to the stand-in, which answers with a single-use nonce that signs the same session in', async () => {
+    const browser = await expiredBrowser();
+    const state = await authenticate('/?buy=price_x', navigation(browser.cookie));
+    expect(state.status).toBe('handshake');
+    const location = new URL(state.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(`${clerk.url}/v1/client/handshake`);
+    expect(location.searchParams.get('redirect_url')).toBe(`${APP}/?buy=price_x`);
+    expect(location.searchParams.get('format')).toBe('nonce');
+
+    const back = await followToStandIn(location.href, browser.client);
+    expect(back.status).toBe(307);
+    expect(back.headers.get('location')).toBe(`${APP}/?buy=price_x`);
+    const nonceCookie = setCookies(back).get('__clerk_handshake_nonce')!;
+    expect(nonceCookie).toMatch(/; Path=\/; Max-Age=10; SameSite=Lax$/);
+    const nonce = cookieValue(nonceCookie)!;
+
+    const before = clerk.log.length;
+    const returned = await authenticate('/?buy=price_x', navigation(`${browser.cookie}; __clerk_handshake_nonce=${nonce}`));
+    expect(returned.status).toBe('signed-in');
+    expect(clerk.log.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /v1/clients/handshake_payload 200']);
+    const auth = returned.toAuth();
+    expect(auth?.userId).toBe('user_ada');
+    expect(auth?.sessionId).toBe(browser.sid);
+    const set = returned.headers.getSetCookie();
+    const token = cookieValue(set.find((c) => c.startsWith('__session=')))!;
+    const claims = await verifyToken(token, { jwtKey: key.publicKeyPem });
+    expect(claims.exp - claims.iat).toBe(60);
+    expect(claims).toMatchObject({ sub: 'user_ada', sid: browser.sid, azp: APP, email: 'ada@example.com' });
+    expect(set).toContain('__clerk_handshake_nonce=; Path=/; Max-Age=0; SameSite=Lax');
+
+    // Used once: the same nonce again (a reload before the cookie went) gets nothing and is signed out, not looped.
+    const replay = await authenticate('/?buy=price_x', navigation(`__clerk_handshake_nonce=${nonce}`));
+    expect(replay.status).toBe('signed-out');
+    expect(clerk.log.at(-1)).toMatchObject({ path: '/v1/clients/handshake_payload', status: 404 });
+  });
+
+  it('also answers in the signed __clerk_handshake cookie format, verified networkless with jwtKey', async () => {
+    const browser = await expiredBrowser('user_grace');
+    const state = await authenticate('/', navigation(browser.cookie));
+    const back = await followToStandIn(state.headers.get('location')!, browser.client, 'token');
+    const handshake = cookieValue(setCookies(back).get('__clerk_handshake'))!;
+    expect(decodeProtectedHeader(handshake)).toMatchObject({ alg: 'RS256', kid: key.kid });
+    const before = clerk.log.length;
+    const returned = await authenticate('/', navigation(`${browser.cookie}; __clerk_handshake=${handshake}`));
+    expect(returned.status).toBe('signed-in');
+    expect(returned.toAuth()?.sessionId).toBe(browser.sid);
+    expect(clerk.log.length).toBe(before);
+  });
+
+  it('signs out, never loops, when the client has no session, after sign-out, or without the client cookie', async () => {
+    const browser = await expiredBrowser();
+    const outcome = async (clientId: string | undefined) => {
+      const state = await authenticate('/', navigation(browser.cookie));
+      const back = await followToStandIn(state.headers.get('location')!, clientId);
+      expect(back.status).toBe(307);
+      const nonce = cookieValue(setCookies(back).get('__clerk_handshake_nonce'))!;
+      const returned = await authenticate('/', navigation(`${browser.cookie}; __clerk_handshake_nonce=${nonce}`));
+      return { status: returned.status, cookies: returned.headers.getSetCookie() };
+    };
+    clerk.failNextHandshake(1, 'no_session');
+    const noSession = await outcome(browser.client);
+    expect(noSession.status).toBe('signed-out');
+    expect(noSession.cookies).toContain('__client_uat=0; Path=/; Max-Age=31536000; SameSite=Lax');
+    expect((await outcome(undefined)).status).toBe('signed-out');
+    await fetch(clerk.signOutUrl, { redirect: 'manual', headers: { cookie: `__client=${browser.client}` } });
+    expect((await outcome(browser.client)).status).toBe('signed-out');
+  });
+
+  it('ends a session revoked through the Backend API (the app’s sign-out): the next handshake signs out', async () => {
+    const browser = await expiredBrowser();
+    const revoked = await client().sessions.revokeSession(browser.sid);
+    expect(revoked).toMatchObject({ id: browser.sid, userId: 'user_ada', status: 'revoked' });
+    const state = await authenticate('/', navigation(browser.cookie));
+    const back = await followToStandIn(state.headers.get('location')!, browser.client);
+    const nonce = cookieValue(setCookies(back).get('__clerk_handshake_nonce'))!;
+    expect((await authenticate('/', navigation(`${browser.cookie}; __clerk_handshake_nonce=${nonce}`))).status).toBe('signed-out');
+    expect((await apiError(client().sessions.revokeSession(browser.sid))).status).toBe(404);
+  });
+
+  it('mints tokens with the lifetime set at run time', async () => {
+    clerk.setSessionTtlSeconds(7);
+    try {
+      const { token } = sessionFrom(await signIn('user_ada'));
+      const claims = await verifyToken(token, { jwtKey: key.publicKeyPem });
+      expect(claims.exp - claims.iat).toBe(7);
+    } finally {
+      clerk.setSessionTtlSeconds(60);
+    }
+    expect(() => clerk.setSessionTtlSeconds(0)).toThrow();
+  });
+
+  it('answers a 500 page when told to fail, and refuses a redirect_url off this machine', async () => {
+    const browser = await expiredBrowser();
+    const state = await authenticate('/', navigation(browser.cookie));
+    clerk.failNextHandshake(1, 'error500');
+    const failed = await followToStandIn(state.headers.get('location')!, browser.client);
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(failed.headers.getSetCookie()).toEqual([]);
+    expect((await followToStandIn(state.headers.get('location')!, browser.client)).status).toBe(307);
+    const foreign = await fetch(`${clerk.url}/v1/client/handshake?redirect_url=${encodeURIComponent('https://evil.example/')}`, { redirect: 'manual' });
+    expect(foreign.status).toBe(400);
+    expect(clerk.handshakeLog.map((h) => h.outcome)).toEqual(['error500', 'signed_in', 'bad_redirect']);
+  });
+
+  it('leaves a POST with an expired token signed out: Clerk refreshes only on document GETs', async () => {
+    const browser = await expiredBrowser();
+    const state = await authenticate('/api/billing/checkout', { ...navigation(browser.cookie), 'content-type': 'application/x-www-form-urlencoded' }, 'POST');
+    expect(state.status).toBe('signed-out');
+    expect(state.reason).toBe('session-token-expired-refresh-non-eligible-non-get');
+    expect(clerk.handshakeLog).toEqual([]);
+  });
+
+  it('refuses a token whose azp names another origin when authorizedParties is set', async () => {
+    const token = await mintSessionToken(key, { userId: 'user_ada', claims: { azp: 'https://other.example' } });
+    expect((await authenticate('/', { authorization: `Bearer ${token}` })).status).toBe('signed-out');
   });
 });

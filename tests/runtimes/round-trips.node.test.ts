@@ -15,7 +15,7 @@ beforeAll(async () => {
   const env = stack.env;
   deps = {
     ...createBillingServices(env),
-    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!),
+    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!, env.NEXT_PUBLIC_APP_URL!),
     waitUntil: (work) => void background.push(work),
     log: () => {},
   };

@@ -11,7 +11,7 @@ export async function checkoutHarness(overrides: Partial<CheckoutDeps> & { timeo
   const background: Promise<unknown>[] = [];
   const deps: CheckoutDeps = {
     ...services,
-    authenticate: authenticateWithJwtKey(services.env.CLERK_JWT_KEY!),
+    authenticate: authenticateWithJwtKey(services.env.CLERK_JWT_KEY!, services.appUrl),
     waitUntil: (work) => void background.push(work),
     log: (line) => void logs.push(line),
     ...overrides,

@@ -84,7 +84,7 @@ export function describeBillingContract(runtime: string, setup: () => Promise<Ru
 /** The cores called directly, with the stack's services: the target for the edge-runtime VM and for Node. */
 export async function coreTarget(): Promise<RuntimeTarget> {
   const services = await servicesFromStack();
-  const authenticate = authenticateWithJwtKey(services.env.CLERK_JWT_KEY!);
+  const authenticate = authenticateWithJwtKey(services.env.CLERK_JWT_KEY!, services.appUrl);
   const log = () => {};
   return {
     send: (request) =>

@@ -47,4 +47,22 @@ describe('npm run check:env', () => {
     }
     expect(output).not.toContain('nope-secret-value');
   });
+
+  it('takes CLERK_LOCAL_PROXY_URL only with the local stand-in’s publishable key and a local URL', async () => {
+    const standInKey = `pk_live_${Buffer.from('clerk.localhost$').toString('base64').replace(/=+$/, '')}`;
+    const realKey = `pk_live_${Buffer.from('clerk.workshoppilot.ai$').toString('base64').replace(/=+$/, '')}`;
+    const local = { ...valid, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: standInKey, CLERK_LOCAL_PROXY_URL: 'http://localhost:4100' };
+    expect(await checkEnv(local)).toMatchObject({ code: 0 });
+    const real = await checkEnv({ ...local, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: realKey });
+    expect(real.code).toBe(1);
+    expect(real.output).toContain('CLERK_LOCAL_PROXY_URL is only for the local Clerk stand-in');
+    expect(real.output).not.toContain('clerk.workshoppilot.ai');
+    const remote = await checkEnv({ ...local, CLERK_LOCAL_PROXY_URL: 'https://proxy.example.com/clerk' });
+    expect(remote.code).toBe(1);
+    expect(remote.output).toContain('CLERK_LOCAL_PROXY_URL must point at this machine');
+    // Reported together with the other problems, not instead of them.
+    const both = await checkEnv({ ...local, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: realKey, STRIPE_PRICE_SINGLE_FLIGHT: 'prod_X' });
+    expect(both.output).toContain('CLERK_LOCAL_PROXY_URL is only for the local Clerk stand-in');
+    expect(both.output).toContain('STRIPE_PRICE_SINGLE_FLIGHT holds a Product id');
+  }, 60_000); // four Node processes in a row, on a busy machine
 });

@@ -1,10 +1,11 @@
-// The two Clerk Backend API calls billing makes: a buyer's email when the token lacks it, and saving billing ids to
-// publicMetadata (which the session-token template turns into claims for the fast path).
+// The Clerk Backend API calls the app makes: a buyer's email when the token lacks it, saving billing ids to
+// publicMetadata (which the session-token template turns into claims for the fast path), and ending a session.
 import { createClerkClient } from '@clerk/backend';
 
 export interface ClerkUsers {
   primaryEmail(clerkUserId: string): Promise<string | null>;
   saveBillingMetadata(clerkUserId: string, metadata: { stripeCustomerId: string; appUserId: string }): Promise<void>;
+  revokeSession(sessionId: string): Promise<void>;
 }
 
 export function createClerkUsers({ secretKey, apiUrl }: { secretKey: string; apiUrl?: string }): ClerkUsers {
@@ -16,6 +17,9 @@ export function createClerkUsers({ secretKey, apiUrl }: { secretKey: string; api
     },
     async saveBillingMetadata(clerkUserId, metadata) {
       await clerk.users.updateUserMetadata(clerkUserId, { publicMetadata: metadata });
+    },
+    async revokeSession(sessionId) {
+      await clerk.sessions.revokeSession(sessionId);
     },
   };
 }

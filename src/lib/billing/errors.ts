@@ -1,4 +1,5 @@
-// Billing errors as values with a stable code, and the one place that turns any thrown thing into an HTTP answer.
+// Billing errors as values with a stable code, and the one place that turns any thrown thing into an HTTP answer
+// (JSON for API callers, pages for browser navigations).
 export const errorStatus = {
   unauthenticated: 401,
   invalid_request: 400,
@@ -61,4 +62,32 @@ export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
   response.headers.set('Cache-Control', 'no-store');
   if (error.code === 'method_not_allowed') response.headers.set('Allow', 'POST');
   return response;
+}
+
+// The same errors for a browser navigation: pages and redirects to pages, never a JSON body the buyer's tab would
+// show as text. The codes are the JSON contract's; only the form of the answer differs.
+const html = (status: number, title: string, message: string, appUrl: string) =>
+  new Response(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<title>${title} · Workshop credits</title></head><body><main><h1>${title}</h1><p>${message}</p>` +
+      `<p><a href="${new URL('/', appUrl).href}">Back to the pricing page</a></p></main></body></html>`,
+    { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } },
+  );
+
+/**
+ * Signed out (or an expired token, which Clerk refreshes only on a GET) → 303 to the pricing page carrying the chosen
+ * price, where the middleware's handshake can run; a cross-site post → a 403 page; anything else → 303 to the
+ * pricing page with the error's code as a notice. `priceId` must already have matched the price map.
+ */
+export function toNavigationResponse(error: BillingError, appUrl: string, priceId: string | null): Response {
+  if (error.code === 'forbidden_origin') {
+    return html(403, 'Checkout refused', 'A checkout can only be started from this site’s own pricing page.', appUrl);
+  }
+  const target = new URL('/', appUrl);
+  if (error.code === 'unauthenticated') {
+    if (priceId) target.searchParams.set('buy', priceId);
+  } else {
+    target.searchParams.set('notice', error.code);
+  }
+  return new Response(null, { status: 303, headers: { Location: target.href } });
 }

@@ -3,8 +3,9 @@
 import type { ClerkUsers } from './clerk-users';
 import { createCheckoutSession } from './create-checkout-session';
 import { ensureStripeCustomer, type CustomerDeps } from './ensure-stripe-customer';
-import { asBillingError, BillingError, callUpstream, toErrorResponse } from './errors';
+import { asBillingError, BillingError, callUpstream, toErrorResponse, toNavigationResponse } from './errors';
 import type { BuyerIdentity } from './identity';
+import { isBrowserNavigation } from './is-browser-navigation';
 import { parseCheckoutRequest } from './parse-checkout-request';
 import { getPriceConfig, type PriceConfig } from './price-config';
 import { RequestContext, type Logger } from './request-context';
@@ -35,16 +36,27 @@ function assertSameOrigin(request: Request, appUrl: string): void {
 
 const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
 
+/** The price a signed-out form post chose, only if it is one of ours: it is carried to the page the buyer lands on. */
+async function chosenPrice(request: Request, prices: readonly PriceConfig[]): Promise<string | null> {
+  const priceId = await parseCheckoutRequest(request).catch(() => null);
+  return getPriceConfig(priceId, prices)?.priceId ?? null;
+}
+
 export async function handleCheckout(request: Request, deps: CheckoutDeps): Promise<Response> {
   const ctx = new RequestContext(request);
   const facts: Record<string, unknown> = {};
   let outcome = 'ok';
   let response: Response;
+  const navigation = isBrowserNavigation(request);
+  let signInPrice: string | null = null;
   try {
     if (request.method !== 'POST') throw new BillingError('method_not_allowed', 'Use POST to start a checkout.');
     assertSameOrigin(request, deps.appUrl);
     const identity = await ctx.time('auth', () => callUpstream('auth', () => deps.authenticate(request)));
-    if (!identity) throw new BillingError('unauthenticated', 'Sign in to buy credits.');
+    if (!identity) {
+      if (navigation) signInPrice = await chosenPrice(request, deps.prices);
+      throw new BillingError('unauthenticated', 'Sign in to buy credits.');
+    }
     facts.user = identity.clerkUserId;
 
     const price = getPriceConfig(await parseCheckoutRequest(request), deps.prices);
@@ -85,10 +97,10 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
     const error = asBillingError(err);
     if (error.cause !== undefined) facts.cause = describeError(error.cause);
     outcome = error.code;
-    response = toErrorResponse(error);
+    response = navigation ? toNavigationResponse(error, deps.appUrl, signInPrice) : toErrorResponse(error);
   }
   response.headers.set('Cache-Control', 'no-store');
   response.headers.set('Server-Timing', ctx.serverTiming());
-  deps.log({ route: 'checkout', requestId: ctx.requestId, status: response.status, outcome, timings: ctx.timings(), ...facts });
+  deps.log({ route: 'checkout', requestId: ctx.requestId, status: response.status, outcome, timings: ctx.timings(), ...(navigation && { navigation }), ...facts });
   return response;
 }

@@ -11,12 +11,14 @@ function sessionToken(request: Request): string | null {
   return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 
-export function authenticateWithJwtKey(jwtKey: string): (request: Request) => Promise<BuyerIdentity | null> {
+/** Only tokens whose `azp` is the app's origin pass, Bearer included, as clerkMiddleware's `authorizedParties`. */
+export function authenticateWithJwtKey(jwtKey: string, appUrl: string): (request: Request) => Promise<BuyerIdentity | null> {
+  const authorizedParties = [new URL(appUrl).origin];
   return async (request) => {
     const token = sessionToken(request);
     if (!token) return null;
     try {
-      const claims = await verifyToken(token, { jwtKey });
+      const claims = await verifyToken(token, { jwtKey, authorizedParties });
       return identityFromClaims(claims.sub, claims);
     } catch {
       // Expired, wrongly signed, `alg: none`…: all simply signed out.

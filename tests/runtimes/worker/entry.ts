@@ -15,7 +15,7 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (path === '/api/billing/checkout') {
-      return handleCheckout(request, { ...services(env), authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!), waitUntil: (w) => ctx.waitUntil(w) });
+      return handleCheckout(request, { ...services(env), authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!, env.NEXT_PUBLIC_APP_URL!), waitUntil: (w) => ctx.waitUntil(w) });
     }
     if (path === '/api/billing/webhook') return handleStripeWebhook(request, services(env));
     return new Response('not found', { status: 404 });

@@ -6,6 +6,7 @@ import { BillingError } from '@/lib/billing/errors';
 import { formatMoney } from '@/lib/billing/format-money';
 import { fulfilCheckout } from '@/lib/billing/fulfil-checkout';
 import { billingServices } from '@/lib/billing/services';
+import { AccountBar } from '../../account-bar';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,6 +14,7 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
   const [{ userId }, { session_id: sessionId }] = await Promise.all([auth(), searchParams]);
   if (!userId || typeof sessionId !== 'string') notFound();
 
+  const bar = <AccountBar returnTo={`/purchase/success?session_id=${encodeURIComponent(sessionId)}`} />;
   let result;
   try {
     result = await fulfilCheckout(sessionId, billingServices(), { ownerClerkUserId: userId });
@@ -20,6 +22,7 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
     if (err instanceof BillingError && err.code === 'not_found') notFound();
     return (
       <main className="page narrow">
+        {bar}
         <h1>Payment received</h1>
         <p>We could not confirm your credits just yet. They will appear shortly; reload this page in a moment.</p>
         <a className="button" href="/">Back to pricing</a>
@@ -42,6 +45,7 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
   if (result.outcome === 'not_complete') {
     return (
       <main className="page narrow">
+        {bar}
         <h1>Checkout not finished</h1>
         <p>This checkout has not been paid, so nothing was charged and no credits were added.</p>
         <a className="button" href="/">Back to pricing</a>
@@ -50,6 +54,7 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
   }
   return (
     <main className="page narrow">
+      {bar}
       <h1>{failed ? 'Payment failed' : pending ? 'Payment processing' : 'Thank you!'}</h1>
       {result.price && (
         <p>
