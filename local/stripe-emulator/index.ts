@@ -7,8 +7,11 @@ import { FaultQueue } from './faults';
 import { IdempotencyStore } from './idempotency';
 import { SessionLifecycle } from './lifecycle';
 import { createEmulatorServer } from './server';
+import { endpointTargets } from './webhook-endpoints';
+import { registerPromotionCode } from './promotion-codes';
 import type {
   CheckoutSessionObject,
+  EmulatorPromotionCode,
   RecordedRequest,
   StripeCustomerObject,
   StripeEmulatorOptions,
@@ -22,6 +25,7 @@ export type {
   CheckoutEventType,
   CheckoutSessionObject,
   EmulatorPrice,
+  EmulatorPromotionCode,
   LineItemListObject,
   LineItemObject,
   PriceObject,
@@ -45,7 +49,9 @@ export interface StripeEmulator {
   sessions(): CheckoutSessionObject[];
   getSession(id: string): CheckoutSessionObject | undefined;
   deliveries: WebhookDelivery[];
-  completeSession(id: string, opts?: { async?: boolean }): Promise<string>;
+  completeSession(id: string, opts?: { async?: boolean; promotionCode?: string }): Promise<string>;
+  /** Registers a code buyers can enter at Checkout (sessions need `allow_promotion_codes`); returns its promo_ id. */
+  createPromotionCode(promo: EmulatorPromotionCode): string;
   settleAsyncPayment(id: string, outcome: 'succeeded' | 'failed'): Promise<string>;
   resendEvent(eventId: string): Promise<void>;
   webhooksIdle(): Promise<void>;
@@ -86,11 +92,11 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
 
   const store = new EmulatorStore(options.prices);
   const dispatcher = new WebhookDispatcher(
-    () => webhook,
+    (type) => [() => webhook, ...endpointTargets(store, type)],
     options.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     (d) => deliveries.push(d),
   );
-  const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null);
+  const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null || store.webhookEndpoints.size > 0);
   const faults = new FaultQueue();
   const server = createEmulatorServer({
     secretKey: options.secretKey,
@@ -126,6 +132,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     sessions: () => store.sessions(),
     getSession: (id) => store.session(id),
     completeSession: (id, opts) => settled(() => lifecycle.complete(id, opts)),
+    createPromotionCode: (promo) => registerPromotionCode(store, promo),
     settleAsyncPayment: (id, outcome) => settled(() => lifecycle.settle(id, outcome)),
     resendEvent: (eventId) => settled(() => lifecycle.resend(eventId)),
     webhooksIdle: () => dispatcher.idle(),
