@@ -18,6 +18,16 @@ const priceId = (name: string, product: string) =>
 const required = (name: string, where: string) =>
   z.string({ error: `${name} is missing: ${where}` }).min(1, `${name} is empty: ${where}`);
 
+const flag = (name: string) =>
+  z.enum(['true', 'false'], { error: `${name} must be true or false (unset = false)` }).optional();
+
+// Stripe's Checkout locales (Stripe.Checkout.SessionCreateParams.Locale).
+const CHECKOUT_LOCALES = [
+  'auto', 'bg', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'es-419', 'et', 'fi', 'fil', 'fr', 'fr-CA', 'hr', 'hu', 'id',
+  'it', 'ja', 'ko', 'lt', 'lv', 'ms', 'mt', 'nb', 'nl', 'pl', 'pt', 'pt-BR', 'ro', 'ru', 'sk', 'sl', 'sv', 'th', 'tr', 'vi',
+  'zh', 'zh-HK', 'zh-TW',
+] as const;
+
 const optionalUrl = (name: string) => z.url({ error: `${name} must be a URL` }).optional();
 
 export const env = createEnv({
@@ -41,6 +51,12 @@ export const env = createEnv({
     CLERK_SECRET_KEY: required('CLERK_SECRET_KEY', 'Clerk Dashboard → API keys → Secret key (sk_…)'),
     CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
+    STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES: flag('STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES'),
+    STRIPE_CHECKOUT_AUTOMATIC_TAX: flag('STRIPE_CHECKOUT_AUTOMATIC_TAX'),
+    STRIPE_CHECKOUT_INVOICE_CREATION: flag('STRIPE_CHECKOUT_INVOICE_CREATION'),
+    STRIPE_CHECKOUT_LOCALE: z
+      .enum(CHECKOUT_LOCALES, { error: `STRIPE_CHECKOUT_LOCALE must be one of Stripe's Checkout locales: ${CHECKOUT_LOCALES.join(', ')}` })
+      .optional(),
     BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
   },
   client: {
@@ -62,6 +78,10 @@ export const env = createEnv({
     CLERK_SECRET_KEY: process.env.CLERK_SECRET_KEY,
     CLERK_JWT_KEY: process.env.CLERK_JWT_KEY,
     CLERK_API_URL: process.env.CLERK_API_URL,
+    STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES: process.env.STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES,
+    STRIPE_CHECKOUT_AUTOMATIC_TAX: process.env.STRIPE_CHECKOUT_AUTOMATIC_TAX,
+    STRIPE_CHECKOUT_INVOICE_CREATION: process.env.STRIPE_CHECKOUT_INVOICE_CREATION,
+    STRIPE_CHECKOUT_LOCALE: process.env.STRIPE_CHECKOUT_LOCALE,
     BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
     NEXT_PUBLIC_SIGN_IN_URL: process.env.NEXT_PUBLIC_SIGN_IN_URL,

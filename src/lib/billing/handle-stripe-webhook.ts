@@ -20,6 +20,8 @@ const handledEvents = {
 } as const satisfies Record<string, { paymentFailed?: boolean }>;
 
 type HandledEvent = keyof typeof handledEvents;
+/** The event types this endpoint acts on: `npm run stripe:setup` subscribes the endpoint to exactly these. */
+export const HANDLED_EVENT_TYPES = Object.keys(handledEvents) as HandledEvent[];
 const isHandled = (type: string): type is HandledEvent => Object.hasOwn(handledEvents, type);
 
 async function verifiedEvent(request: Request, stripe: Stripe, secret: string): Promise<Stripe.Event> {
