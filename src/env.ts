@@ -4,7 +4,7 @@ import { createEnv } from '@t3-oss/env-nextjs';
 import { z } from 'zod';
 
 const dashboardPriceHelp = (product: string) =>
-  `Stripe Dashboard → Products → ${product} → Pricing section → copy the Price ID (price_…)`;
+  `run \`npm run stripe:setup\`, or Stripe Dashboard → Products → ${product} → Pricing section → copy the Price ID (price_…)`;
 
 // The plan's Task 0 failure (a Product id where a Price id belongs) made Checkout fail only at runtime with
 // "No such price"; catching it here turns it into a build/start error that says where the right value is.

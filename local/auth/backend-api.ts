@@ -1,7 +1,8 @@
-// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata.
+// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata, and the
+// instance's JWKS (which `npm run check:env -- --live` compares with CLERK_JWT_KEY).
 // Bearer-secret auth, Clerk-shaped errors, a request log and injected faults, so the real @clerk/backend client
 // (pointed here by CLERK_API_URL) behaves as it would against api.clerk.com.
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultQueue } from './faults';
 import { BodyTooLargeError, header, readBody, sendJson } from './http';
@@ -19,6 +20,8 @@ export interface BackendApiContext {
   users: UserDirectory;
   faults: FaultQueue;
   log: ClerkApiRecord[];
+  /** The instance's signing key, served as its JWKS (`GET /v1/jwks`). */
+  key?: { publicKeyPem: string; kid: string };
 }
 
 // Clerk caps a user's metadata at 8 KB.
@@ -96,6 +99,10 @@ function userId(segment: string | undefined): string {
 }
 
 function route(ctx: BackendApiContext, method: string, path: string, rawBody: string): unknown {
+  if (path === '/v1/jwks' && method === 'GET' && ctx.key) {
+    const jwk = createPublicKey(ctx.key.publicKeyPem).export({ format: 'jwk' });
+    return { keys: [{ use: 'sig', kty: jwk.kty, kid: ctx.key.kid, alg: 'RS256', n: jwk.n, e: jwk.e }] };
+  }
   const user = /^\/v1\/users\/([^/]+)$/.exec(path);
   if (user && method === 'GET') {
     const id = userId(user[1]);

@@ -75,7 +75,7 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
   const faults = new FaultQueue();
   const log: ClerkApiRecord[] = [];
   let url = '';
-  const backend = { secretKey: options.secretKey, users, faults, log };
+  const backend = { secretKey: options.secretKey, users, faults, log, key: options.key };
   const browser = { users, key: options.key, sessionTtlSeconds, baseUrl: () => url };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
