@@ -47,7 +47,7 @@ beforeAll(async () => {
     return response;
   });
   envFile = join(mkdtempSync(join(tmpdir(), 'stripe-setup-')), '.env.local');
-  writeFileSync(envFile, '# mine\nSOMETHING_ELSE=keep me\nSTRIPE_PRICE_SINGLE_FLIGHT=\n');
+  writeFileSync(envFile, '# mine\nSOMETHING_ELSE=keep me\nSTRIPE_PRICE_SINGLE_FLIGHT=\nSTRIPE_PRICE_SERIAL_ENTREPRENEUR=price_pasted_by_hand\n');
 });
 afterAll(async () => {
   await em.stop();
@@ -75,6 +75,9 @@ describe('npm run stripe:setup on a fresh account', () => {
     const { webhookSecret, lines } = await setup();
     expect(webhookSecret).toMatch(/^whsec_/);
     expect(lines.filter((l) => l.includes(webhookSecret!))).toHaveLength(1);
+    // A value already there is replaced only with a word about it.
+    expect(lines).toContainEqual(`~ ${envFile}: replace STRIPE_PRICE_SERIAL_ENTREPRENEUR (replacing price_pasted_by_hand)`);
+    expect(lines).toContainEqual(`+ ${envFile}: set STRIPE_PRICE_SINGLE_FLIGHT`);
 
     const file = readEnvFile(envFile);
     expect(file.SOMETHING_ELSE).toBe('keep me');
