@@ -7,6 +7,7 @@ import { base62 } from './ids';
 import {
   ensureKnown, expandList, metadata, optArray, optBoolean, optEnum, optObject, optPositiveInt, optString, requiredString,
 } from './params';
+import { addProduct } from './products';
 import type { EmulatorStore } from './store';
 import type { EmulatorPrice, PriceObject } from './types';
 
@@ -95,14 +96,7 @@ export function createPrice(store: EmulatorStore, body: FormObject): PriceObject
   if (productId !== undefined && !product) throw errors.resourceMissing('product', productId, { param: 'product' });
   if (productData) {
     ensureKnown(productData, ['name', 'active', 'metadata'], 'product_data', ['id', 'statement_descriptor', 'tax_code', 'unit_label', 'tax_details']);
-    const now = Math.floor(Date.now() / 1000);
-    product = {
-      id: `prod_${base62(14)}`, object: 'product', active: optBoolean(productData, 'active', 'product_data[active]') ?? true,
-      created: now, default_price: null, description: null, images: [], livemode: false, marketing_features: [],
-      metadata: metadata(productData), name: requiredString(productData, 'name', 'product_data[name]'),
-      package_dimensions: null, shippable: null, tax_code: null, type: 'service', updated: now, url: null,
-    };
-    store.products.set(product.id, product);
+    product = addProduct(store, productData, 'product_data');
   }
   const id = `price_1${base62(23)}`;
   const lookupKey = optString(body, 'lookup_key', 'lookup_key', 200);

@@ -15,24 +15,22 @@ const NOT_EMULATED = [
   'tax_code', 'unit_label', 'url', 'default_price', 'tax_details',
 ];
 
-export function createProduct(store: EmulatorStore, body: FormObject): ProductObject {
-  ensureKnown(body, CREATE_PARAMS, undefined, NOT_EMULATED);
-  expandList(body, []);
-  const id = optString(body, 'id', 'id') ?? `prod_${base62(14)}`;
-  if (store.products.has(id)) throw errors.invalid(`Product already exists.`, { param: 'id', code: 'resource_already_exists' });
+/** Builds and stores a product from `name` / `active` / `description` / `metadata` (also `product_data` of a price). */
+export function addProduct(store: EmulatorStore, fields: FormObject, prefix?: string, id = `prod_${base62(14)}`): ProductObject {
+  const param = (key: string) => (prefix ? `${prefix}[${key}]` : key);
   const now = Math.floor(Date.now() / 1000);
   const product: ProductObject = {
     id,
     object: 'product',
-    active: optBoolean(body, 'active', 'active') ?? true,
+    active: optBoolean(fields, 'active', param('active')) ?? true,
     created: now,
     default_price: null,
-    description: optString(body, 'description', 'description', 40000) ?? null,
+    description: optString(fields, 'description', param('description'), 40000) ?? null,
     images: [],
     livemode: false,
     marketing_features: [],
-    metadata: metadata(body),
-    name: requiredString(body, 'name', 'name'),
+    metadata: metadata(fields),
+    name: requiredString(fields, 'name', param('name')),
     package_dimensions: null,
     shippable: null,
     tax_code: null,
@@ -41,7 +39,15 @@ export function createProduct(store: EmulatorStore, body: FormObject): ProductOb
     url: null,
   };
   store.products.set(id, product);
-  return structuredClone(product);
+  return product;
+}
+
+export function createProduct(store: EmulatorStore, body: FormObject): ProductObject {
+  ensureKnown(body, CREATE_PARAMS, undefined, NOT_EMULATED);
+  expandList(body, []);
+  const id = optString(body, 'id', 'id');
+  if (id !== undefined && store.products.has(id)) throw errors.invalid(`Product already exists.`, { param: 'id', code: 'resource_already_exists' });
+  return structuredClone(addProduct(store, body, undefined, id));
 }
 
 function found(store: EmulatorStore, id: string): ProductObject {
