@@ -4,7 +4,7 @@ import { createEnv } from '@t3-oss/env-nextjs';
 import { z } from 'zod';
 
 const dashboardPriceHelp = (product: string) =>
-  `Stripe Dashboard → Products → ${product} → Pricing section → copy the Price ID (price_…)`;
+  `run \`npm run stripe:setup\`, or Stripe Dashboard → Products → ${product} → Pricing section → copy the Price ID (price_…)`;
 
 // The plan's Task 0 failure (a Product id where a Price id belongs) made Checkout fail only at runtime with
 // "No such price"; catching it here turns it into a build/start error that says where the right value is.
@@ -17,6 +17,16 @@ const priceId = (name: string, product: string) =>
 
 const required = (name: string, where: string) =>
   z.string({ error: `${name} is missing: ${where}` }).min(1, `${name} is empty: ${where}`);
+
+const flag = (name: string) =>
+  z.enum(['true', 'false'], { error: `${name} must be true or false (unset = false)` }).optional();
+
+// Stripe's Checkout locales (Stripe.Checkout.SessionCreateParams.Locale).
+const CHECKOUT_LOCALES = [
+  'auto', 'bg', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'es-419', 'et', 'fi', 'fil', 'fr', 'fr-CA', 'hr', 'hu', 'id',
+  'it', 'ja', 'ko', 'lt', 'lv', 'ms', 'mt', 'nb', 'nl', 'pl', 'pt', 'pt-BR', 'ro', 'ru', 'sk', 'sl', 'sv', 'th', 'tr', 'vi',
+  'zh', 'zh-HK', 'zh-TW',
+] as const;
 
 const optionalUrl = (name: string) => z.url({ error: `${name} must be a URL` }).optional();
 
@@ -76,6 +86,12 @@ export const env = createEnv({
     CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
     CLERK_LOCAL_PROXY_URL: optionalUrl('CLERK_LOCAL_PROXY_URL'),
+    STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES: flag('STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES'),
+    STRIPE_CHECKOUT_AUTOMATIC_TAX: flag('STRIPE_CHECKOUT_AUTOMATIC_TAX'),
+    STRIPE_CHECKOUT_INVOICE_CREATION: flag('STRIPE_CHECKOUT_INVOICE_CREATION'),
+    STRIPE_CHECKOUT_LOCALE: z
+      .enum(CHECKOUT_LOCALES, { error: `STRIPE_CHECKOUT_LOCALE must be one of Stripe's Checkout locales: ${CHECKOUT_LOCALES.join(', ')}` })
+      .optional(),
     BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
     CRON_SECRET: z.string().min(16, 'CRON_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
   },
@@ -99,6 +115,10 @@ export const env = createEnv({
     CLERK_JWT_KEY: process.env.CLERK_JWT_KEY,
     CLERK_API_URL: process.env.CLERK_API_URL,
     CLERK_LOCAL_PROXY_URL: process.env.CLERK_LOCAL_PROXY_URL,
+    STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES: process.env.STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES,
+    STRIPE_CHECKOUT_AUTOMATIC_TAX: process.env.STRIPE_CHECKOUT_AUTOMATIC_TAX,
+    STRIPE_CHECKOUT_INVOICE_CREATION: process.env.STRIPE_CHECKOUT_INVOICE_CREATION,
+    STRIPE_CHECKOUT_LOCALE: process.env.STRIPE_CHECKOUT_LOCALE,
     BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
     CRON_SECRET: process.env.CRON_SECRET,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,

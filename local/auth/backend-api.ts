@@ -1,9 +1,9 @@
-// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata, and
-// revoke a session, redeem a handshake nonce.
-// Bearer-secret auth, Clerk-shaped errors, a request log and injected faults, so the real @clerk/backend client
-// (pointed here by CLERK_API_URL) behaves as it would against api.clerk.com.
+// The slice of Clerk's Backend API the app uses, under /v1: read a user, update (merge) or replace its metadata,
+// revoke a session, redeem a handshake nonce, and the instance's JWKS (which `npm run check:env -- --live` compares with
+// CLERK_JWT_KEY). Bearer-secret auth, Clerk-shaped errors, a request log and injected faults, so the real
+// @clerk/backend client (pointed here by CLERK_API_URL) behaves as it would against api.clerk.com.
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { FAULT_MARKER } from '../fault-marker';
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultQueue } from './faults';
 import { BodyTooLargeError, header, readBody, sendJson } from './http';
@@ -23,6 +23,8 @@ export interface BackendApiContext {
   sessions: SessionStore;
   faults: FaultQueue;
   log: ClerkApiRecord[];
+  /** The instance's signing key, served as its JWKS (`GET /v1/jwks`). */
+  key?: { publicKeyPem: string; kid: string };
 }
 
 // Clerk caps a user's metadata at 8 KB.
@@ -125,6 +127,10 @@ function route(ctx: BackendApiContext, method: string, url: URL, rawBody: string
     const session = ctx.sessions.revoke(id);
     if (!session) throw errors.sessionNotFound(id);
     return sessionJson(session);
+  }
+  if (path === '/v1/jwks' && method === 'GET' && ctx.key) {
+    const jwk = createPublicKey(ctx.key.publicKeyPem).export({ format: 'jwk' });
+    return { keys: [{ use: 'sig', kty: jwk.kty, kid: ctx.key.kid, alg: 'RS256', n: jwk.n, e: jwk.e }] };
   }
   const user = /^\/v1\/users\/([^/]+)$/.exec(path);
   if (user && method === 'GET') {

@@ -90,7 +90,7 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
   let url = '';
   const sessions = new SessionStore(users, options.key, sessionTtlSeconds);
   const handshake: HandshakeContext = { sessions, key: options.key, faults: [], log: [] };
-  const backend = { secretKey: options.secretKey, users, sessions, faults, log };
+  const backend = { secretKey: options.secretKey, users, sessions, faults, log, key: options.key };
   const browser = { users, key: options.key, sessions, baseUrl: () => url };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -87,7 +87,7 @@ ${rows}
 <tfoot><tr><th scope="row" colspan="2">Total due</th><td class="num" data-testid="total">${total}</td></tr></tfoot>
 </table>
 <form method="post" action="${base}/pay">
-  <button type="submit" name="method" value="card">Pay ${total}</button>
+${session.allow_promotion_codes ? '  <p><label>Promotion code <input name="promotion_code" autocomplete="off"></label></p>\n' : ''}  <button type="submit" name="method" value="card">Pay ${total}</button>
   <button type="submit" name="method" value="delayed" aria-describedby="delayed-note">Pay with delayed method</button>
   <p id="delayed-note" class="note">A delayed method (like a bank debit) completes checkout now and settles later.</p>
 </form>

@@ -2,6 +2,7 @@
 // LineItem objects from the price catalogue, and serves retrieval (with `expand`) and line item listing.
 // Only `mode=payment` with catalogue prices is emulated; other real parameters are refused loudly, not ignored.
 import { errors } from './errors';
+import { toPriceObject } from './prices';
 import { isFormObject, type FormObject } from './form';
 import { createdFilter, newestFirst, page } from './events';
 import { newId } from './ids';
@@ -25,11 +26,18 @@ const CREATE_PARAMS = [
   'mode', 'line_items', 'success_url', 'cancel_url', 'customer', 'customer_email', 'client_reference_id',
   'metadata', 'expand', 'expires_at', 'ui_mode', 'locale', 'submit_type', 'allow_promotion_codes',
   'billing_address_collection', 'customer_creation', 'payment_method_types', 'payment_intent_data',
+  'automatic_tax', 'customer_update', 'invoice_creation',
+] as const;
+// Stripe's Checkout locales (SessionCreateParams.Locale in the SDK).
+const LOCALES = [
+  'auto', 'bg', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'es-419', 'et', 'fi', 'fil', 'fr', 'fr-CA', 'hr', 'hu', 'id',
+  'it', 'ja', 'ko', 'lt', 'lv', 'ms', 'mt', 'nb', 'nl', 'pl', 'pt', 'pt-BR', 'ro', 'ru', 'sk', 'sl', 'sv', 'th', 'tr', 'vi',
+  'zh', 'zh-HK', 'zh-TW',
 ] as const;
 const NOT_EMULATED = [
-  'adaptive_pricing', 'after_expiration', 'automatic_tax', 'branding_settings', 'consent_collection', 'currency',
-  'custom_fields', 'custom_text', 'customer_account', 'customer_update', 'discounts', 'excluded_payment_method_types',
-  'invoice_creation', 'name_collection', 'optional_items', 'origin_context', 'payment_method_collection',
+  'adaptive_pricing', 'after_expiration', 'branding_settings', 'consent_collection', 'currency',
+  'custom_fields', 'custom_text', 'customer_account', 'discounts', 'excluded_payment_method_types',
+  'name_collection', 'optional_items', 'origin_context', 'payment_method_collection',
   'payment_method_configuration', 'payment_method_data', 'payment_method_options', 'permissions',
   'phone_number_collection', 'redirect_on_completion', 'return_url', 'saved_payment_method_options',
   'setup_intent_data', 'shipping_address_collection', 'shipping_options', 'subscription_data',
@@ -41,33 +49,13 @@ const PAYMENT_INTENT_DATA_PARAMS = ['description', 'metadata'] as const;
 const EXPANDABLE = ['line_items', 'customer'] as const;
 const DAY = 24 * 60 * 60;
 
-function priceObject(store: EmulatorStore, priceId: string, created: number): PriceObject {
+function priceObject(store: EmulatorStore, priceId: string): PriceObject {
   const p = store.prices.get(priceId);
   if (!p) throw new Error(`price ${priceId} vanished from the catalogue`);
-  return {
-    id: p.id,
-    object: 'price',
-    active: true,
-    billing_scheme: 'per_unit',
-    created,
-    currency: p.currency,
-    custom_unit_amount: null,
-    livemode: false,
-    lookup_key: null,
-    metadata: {},
-    nickname: null,
-    product: p.productId,
-    recurring: null,
-    tax_behavior: 'unspecified',
-    tiers_mode: null,
-    transform_quantity: null,
-    type: 'one_time',
-    unit_amount: p.unitAmount,
-    unit_amount_decimal: String(p.unitAmount),
-  };
+  return toPriceObject(p);
 }
 
-function parseLineItems(store: EmulatorStore, body: FormObject, created: number): LineItemObject[] {
+function parseLineItems(store: EmulatorStore, body: FormObject): LineItemObject[] {
   const raw = optArray(body, 'line_items', 'line_items');
   if (raw === undefined || raw.length === 0) throw errors.missingParam('line_items');
   if (raw.length > 100) throw errors.invalid('You may only specify up to 100 line items.', { param: 'line_items' });
@@ -78,6 +66,9 @@ function parseLineItems(store: EmulatorStore, body: FormObject, created: number)
     const priceId = requiredString(entry, 'price', `${prefix}[price]`);
     const price = store.prices.get(priceId);
     if (!price) throw errors.resourceMissing('price', priceId, { param: `${prefix}[price]` });
+    if (price.active === false) {
+      throw errors.invalid('The price specified is inactive. This field only accepts active prices.', { param: `${prefix}[price]` });
+    }
     const quantity = optPositiveInt(entry, 'quantity', `${prefix}[quantity]`);
     if (quantity === undefined) {
       throw errors.invalid(`Quantity is required. Add \`quantity\` to \`${prefix}\``, {
@@ -97,7 +88,7 @@ function parseLineItems(store: EmulatorStore, body: FormObject, created: number)
       currency: price.currency,
       description: price.productName,
       metadata: metadata(entry),
-      price: priceObject(store, priceId, created),
+      price: priceObject(store, priceId),
       quantity,
     };
   });
@@ -106,6 +97,29 @@ function parseLineItems(store: EmulatorStore, body: FormObject, created: number)
     throw errors.invalid('All line items must have the same currency.', { param: 'line_items' });
   }
   return items;
+}
+
+// Stripe needs an address to calculate tax: for an existing Customer (who has none here), Checkout must be allowed to
+// save the address the buyer enters, i.e. `customer_update[address]=auto`.
+function parseAutomaticTax(body: FormObject, customerId: string | undefined): boolean {
+  const update = optObject(body, 'customer_update', 'customer_update');
+  if (update) {
+    if (customerId === undefined) throw errors.invalid('`customer_update` can only be used with `customer`.', { param: 'customer_update' });
+    ensureKnown(update, ['address', 'name', 'shipping'], 'customer_update');
+    for (const key of ['address', 'name', 'shipping'] as const) optEnum(update, key, `customer_update[${key}]`, ['auto', 'never'] as const);
+  }
+  const tax = optObject(body, 'automatic_tax', 'automatic_tax');
+  if (!tax) return false;
+  ensureKnown(tax, ['enabled'], 'automatic_tax', ['liability']);
+  const enabled = optBoolean(tax, 'enabled', 'automatic_tax[enabled]');
+  if (enabled === undefined) throw errors.missingParam('automatic_tax[enabled]');
+  if (enabled && customerId !== undefined && update?.address !== 'auto') {
+    throw errors.invalid(
+      "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set either `customer_update[address]` to 'auto' or `customer_update[shipping]` to 'auto' to save the address entered in Checkout to the Customer.",
+      { param: 'automatic_tax[enabled]' },
+    );
+  }
+  return enabled;
 }
 
 function parseExpiresAt(body: FormObject, created: number): number {
@@ -144,7 +158,7 @@ export function createCheckoutSession(store: EmulatorStore, body: FormObject, ba
     throw errors.invalid(`The local Stripe emulator only implements ui_mode=hosted (got ui_mode=${uiMode}).`, { param: 'ui_mode' });
   }
   const created = Math.floor(Date.now() / 1000);
-  const lineItems = parseLineItems(store, body, created);
+  const lineItems = parseLineItems(store, body);
   const successUrl = optUrl(body, 'success_url', 'success_url');
   if (successUrl === undefined) throw errors.missingParam('success_url');
   const cancelUrl = optUrl(body, 'cancel_url', 'cancel_url');
@@ -164,10 +178,12 @@ export function createCheckoutSession(store: EmulatorStore, body: FormObject, ba
   if (customerId !== undefined && customerCreation !== undefined) {
     throw errors.invalid('`customer_creation` can only be used when `customer` is not set.', { param: 'customer_creation' });
   }
-  const locale = optString(body, 'locale', 'locale');
-  if (locale !== undefined && !/^(auto|[a-z]{2,3}(-[A-Za-z0-9]{2,3})?)$/.test(locale)) {
-    throw errors.invalid(`Invalid locale: ${locale}`, { param: 'locale' });
-  }
+  const locale = optEnum(body, 'locale', 'locale', LOCALES);
+  const automaticTax = parseAutomaticTax(body, customerId);
+  const invoiceCreation = optObject(body, 'invoice_creation', 'invoice_creation');
+  if (invoiceCreation) ensureKnown(invoiceCreation, ['enabled'], 'invoice_creation', ['invoice_data']);
+  const invoiceEnabled = invoiceCreation ? optBoolean(invoiceCreation, 'enabled', 'invoice_creation[enabled]') : undefined;
+  if (invoiceCreation && invoiceEnabled === undefined) throw errors.missingParam('invoice_creation[enabled]');
   const pid = optObject(body, 'payment_intent_data', 'payment_intent_data');
   if (pid) {
     ensureKnown(pid, PAYMENT_INTENT_DATA_PARAMS, 'payment_intent_data', ['application_fee_amount', 'capture_method',
@@ -187,7 +203,9 @@ export function createCheckoutSession(store: EmulatorStore, body: FormObject, ba
     allow_promotion_codes: optBoolean(body, 'allow_promotion_codes', 'allow_promotion_codes') ?? null,
     amount_subtotal: amount,
     amount_total: amount,
-    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+    automatic_tax: automaticTax
+      ? { enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'requires_location_inputs' }
+      : { enabled: false, liability: null, provider: null, status: null },
     billing_address_collection:
       optEnum(body, 'billing_address_collection', 'billing_address_collection', ['auto', 'required'] as const) ?? null,
     cancel_url: cancelUrl ?? null,
@@ -210,7 +228,7 @@ export function createCheckoutSession(store: EmulatorStore, body: FormObject, ba
     expires_at: parseExpiresAt(body, created),
     invoice: null,
     invoice_creation: {
-      enabled: false,
+      enabled: invoiceEnabled ?? false,
       invoice_data: {
         account_tax_ids: null,
         custom_fields: null,
@@ -222,7 +240,7 @@ export function createCheckoutSession(store: EmulatorStore, body: FormObject, ba
       },
     },
     livemode: false,
-    locale: (locale ?? null) as CheckoutSessionObject['locale'],
+    locale: locale ?? null,
     metadata: metadata(body),
     mode,
     origin_context: null,

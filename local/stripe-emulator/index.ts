@@ -9,10 +9,13 @@ import { SessionLifecycle } from './lifecycle';
 import { createEmulatorServer } from './server';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './disputes';
 import type { EmitEvent } from './refunds';
+import { endpointTargets } from './webhook-endpoints';
+import { registerPromotionCode } from './promotion-codes';
 import type {
   DisputeObject,
   StripeEventObject,
   CheckoutSessionObject,
+  EmulatorPromotionCode,
   RecordedRequest,
   StripeCustomerObject,
   StripeEmulatorOptions,
@@ -26,6 +29,7 @@ export type {
   CheckoutEventType,
   CheckoutSessionObject,
   EmulatorPrice,
+  EmulatorPromotionCode,
   LineItemListObject,
   LineItemObject,
   PriceObject,
@@ -49,7 +53,9 @@ export interface StripeEmulator {
   sessions(): CheckoutSessionObject[];
   getSession(id: string): CheckoutSessionObject | undefined;
   deliveries: WebhookDelivery[];
-  completeSession(id: string, opts?: { async?: boolean }): Promise<string>;
+  completeSession(id: string, opts?: { async?: boolean; promotionCode?: string }): Promise<string>;
+  /** Registers a code buyers can enter at Checkout (sessions need `allow_promotion_codes`); returns its promo_ id. */
+  createPromotionCode(promo: EmulatorPromotionCode): string;
   settleAsyncPayment(id: string, outcome: 'succeeded' | 'failed'): Promise<string>;
   resendEvent(eventId: string): Promise<void>;
   /** The card network opens a dispute (or an inquiry) on a paid charge; resolves to the dispute id. */
@@ -95,14 +101,14 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
 
   const store = new EmulatorStore(options.prices);
   const dispatcher = new WebhookDispatcher(
-    () => webhook,
+    (type) => [() => webhook, ...endpointTargets(store, type)],
     options.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     (d) => {
       deliveries.push(d);
       if (d.status !== null && d.status >= 200 && d.status < 300) store.markDelivered(d.eventId);
     },
   );
-  const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null, () => baseUrl);
+  const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null || store.webhookEndpoints.size > 0, () => baseUrl);
   const emit: EmitEvent = (type, object) => lifecycle.emitEvent(type, object);
   const faults = new FaultQueue();
   const server = createEmulatorServer({
@@ -139,6 +145,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     sessions: () => store.sessions(),
     getSession: (id) => store.session(id),
     completeSession: (id, opts) => settled(() => lifecycle.complete(id, opts)),
+    createPromotionCode: (promo) => registerPromotionCode(store, promo),
     settleAsyncPayment: (id, outcome) => settled(() => lifecycle.settle(id, outcome)),
     resendEvent: (eventId) => settled(() => lifecycle.resend(eventId)),
     openDispute: (chargeId, opts = {}) => settled(() => openDispute(store, chargeId, opts, emit)),

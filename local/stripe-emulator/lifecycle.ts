@@ -1,7 +1,8 @@
 // Checkout Session state transitions after creation (paid, delayed payment settled, expired) and the events
 // each one emits. Both the hosted page and the programmatic test API go through here, so they behave identically.
-import { newId } from './ids';
+import { base62, newId } from './ids';
 import { createPaymentForSession, settlePayment } from './payments';
+import { applyPromotionCode } from './promotion-codes';
 import type { EmulatorStore, SessionRecord } from './store';
 import { API_VERSION, type CheckoutEventType, type StripeEventObject } from './types';
 import type { WebhookDispatcher } from './webhooks';
@@ -40,12 +41,15 @@ export class SessionLifecycle {
     return this.record(id).session.status === 'complete';
   }
 
-  complete(id: string, opts: { async?: boolean } = {}): string {
+  complete(id: string, opts: { async?: boolean; promotionCode?: string } = {}): string {
     const r = this.record(id);
     const s = r.session;
     const previous = this.completedEvents.get(id);
     if (s.status === 'complete' && previous !== undefined) return previous;
     if (s.status !== 'open') throw new LifecycleError(`Checkout Session ${id} is ${s.status ?? 'not open'} and can't be paid.`, 409);
+    if (opts.promotionCode !== undefined) applyPromotionCode(this.store, r, opts.promotionCode);
+    // With invoice_creation, Stripe finalises a paid invoice (and its PDF) for the payment.
+    if (s.invoice_creation?.enabled) s.invoice = `in_1${base62(23)}`;
 
     const customer = typeof s.customer === 'string' ? this.store.customer(s.customer) : undefined;
     const email = customer?.email ?? s.customer_email ?? FALLBACK_BUYER_EMAIL;

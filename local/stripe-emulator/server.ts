@@ -11,6 +11,11 @@ import { createRefund, listRefunds, retrieveRefund } from './refunds';
 import { renderCheckoutPage, renderMessagePage } from './checkout-page';
 import { createCustomer, retrieveCustomer } from './customers';
 import { errors, StripeApiError } from './errors';
+import { createPrice, listPrices, retrievePrice, updatePrice } from './prices';
+import { createProduct, listProducts, retrieveProduct, updateProduct } from './products';
+import {
+  createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint, updateWebhookEndpoint,
+} from './webhook-endpoints';
 import type { FaultQueue } from './faults';
 import { parseForm, type FormObject } from './form';
 import type { IdempotencyOutcome, IdempotencyStore } from './idempotency';
@@ -34,7 +39,7 @@ export interface ServerContext {
 type Handler = (ctx: ServerContext, ids: string[], query: FormObject, body: FormObject) => unknown;
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   handler: Handler;
 }
@@ -45,6 +50,27 @@ const first = (ids: string[]): string => ids[0] ?? '';
 const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/customers$/, handler: (c, _i, _q, b) => createCustomer(c.store, b) },
   { method: 'GET', pattern: new RegExp(`^/v1/customers/${ID}$`), handler: (c, i, q) => retrieveCustomer(c.store, first(i), q) },
+  { method: 'POST', pattern: /^\/v1\/products$/, handler: (c, _i, _q, b) => createProduct(c.store, b) },
+  { method: 'GET', pattern: /^\/v1\/products$/, handler: (c, _i, q) => listProducts(c.store, q) },
+  { method: 'GET', pattern: new RegExp(`^/v1/products/${ID}$`), handler: (c, i, q) => retrieveProduct(c.store, first(i), q) },
+  { method: 'POST', pattern: new RegExp(`^/v1/products/${ID}$`), handler: (c, i, _q, b) => updateProduct(c.store, first(i), b) },
+  { method: 'POST', pattern: /^\/v1\/prices$/, handler: (c, _i, _q, b) => createPrice(c.store, b) },
+  { method: 'GET', pattern: /^\/v1\/prices$/, handler: (c, _i, q) => listPrices(c.store, q) },
+  { method: 'GET', pattern: new RegExp(`^/v1/prices/${ID}$`), handler: (c, i, q) => retrievePrice(c.store, first(i), q) },
+  { method: 'POST', pattern: new RegExp(`^/v1/prices/${ID}$`), handler: (c, i, _q, b) => updatePrice(c.store, first(i), b) },
+  { method: 'POST', pattern: /^\/v1\/webhook_endpoints$/, handler: (c, _i, _q, b) => createWebhookEndpoint(c.store, b) },
+  { method: 'GET', pattern: /^\/v1\/webhook_endpoints$/, handler: (c, _i, q) => listWebhookEndpoints(c.store, q) },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/v1/webhook_endpoints/${ID}$`),
+    handler: (c, i, q) => retrieveWebhookEndpoint(c.store, first(i), q),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/v1/webhook_endpoints/${ID}$`),
+    handler: (c, i, _q, b) => updateWebhookEndpoint(c.store, first(i), b),
+  },
+  { method: 'DELETE', pattern: new RegExp(`^/v1/webhook_endpoints/${ID}$`), handler: (c, i) => deleteWebhookEndpoint(c.store, first(i)) },
   {
     method: 'POST',
     pattern: /^\/v1\/checkout\/sessions$/,
@@ -342,7 +368,8 @@ export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
     }
     if (action === 'pay' && method === 'POST') {
       try {
-        ctx.lifecycle.complete(id, { async: form.method === 'delayed' });
+        const promotionCode = typeof form.promotion_code === 'string' && form.promotion_code !== '' ? form.promotion_code : undefined;
+        ctx.lifecycle.complete(id, { async: form.method === 'delayed', promotionCode });
       } catch (e) {
         if (!(e instanceof LifecycleError)) throw e;
         sendHtml(res, e.status, renderMessagePage('Payment not possible', e.message));

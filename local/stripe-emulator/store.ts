@@ -7,6 +7,9 @@ import type {
   PaymentIntentObject,
   RefundObject,
   EmulatorPrice,
+  EmulatorPromotionCode,
+  ProductObject,
+  WebhookEndpointObject,
   LineItemObject,
   StripeCustomerObject,
   StripeEventObject,
@@ -21,6 +24,11 @@ export interface SessionRecord {
 
 export class EmulatorStore {
   readonly prices = new Map<string, EmulatorPrice>();
+  readonly products = new Map<string, ProductObject>();
+  /** Endpoints keep their `secret` here; the API only shows it on creation. */
+  readonly webhookEndpoints = new Map<string, WebhookEndpointObject & { secret: string }>();
+  /** By code, as customers type it. */
+  readonly promotionCodes = new Map<string, EmulatorPromotionCode & { id: string }>();
   private readonly customerMap = new Map<string, StripeCustomerObject>();
   private readonly sessionMap = new Map<string, SessionRecord>();
   private readonly eventMap = new Map<string, StripeEventObject>();

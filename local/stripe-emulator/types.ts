@@ -11,6 +11,19 @@ export interface EmulatorPrice {
   productName: string;
   unitAmount: number;
   currency: string;
+  /** Set by `POST /v1/prices`; seeded prices are active, without a lookup key. */
+  lookupKey?: string | null;
+  active?: boolean;
+  created?: number;
+  nickname?: string | null;
+  metadata?: Record<string, string>;
+}
+
+/** A promotion code customers can enter on the hosted page (a test control; coupons are not emulated). */
+export interface EmulatorPromotionCode {
+  code: string;
+  percentOff?: number;
+  amountOff?: number;
 }
 
 export type StripeFaultKind = 'error500' | 'timeout' | 'drop';
@@ -57,6 +70,8 @@ export type PaymentIntentObject = Stripe.PaymentIntent;
 export type ChargeObject = Stripe.Charge;
 export type RefundObject = Stripe.Refund;
 export type DisputeObject = Stripe.Dispute;
+export type ProductObject = Stripe.Product;
+export type WebhookEndpointObject = Stripe.WebhookEndpoint;
 
 export type CheckoutEventType =
   | 'checkout.session.completed'

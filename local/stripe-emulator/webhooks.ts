@@ -1,5 +1,5 @@
 // Webhook delivery: signs event payloads exactly as Stripe does and POSTs them to the configured endpoint,
-// retrying non-2xx answers and network errors on a schedule. Tracks pending work so tests can await idleness
+// (the configured test endpoint and every subscribed webhook endpoint), retrying non-2xx answers and network errors on a schedule. Tracks pending work so tests can await idleness
 // instead of sleeping, and stop() cancels every pending retry.
 import { createHmac } from 'node:crypto';
 import type { StripeEventObject, WebhookDelivery } from './types';
@@ -25,7 +25,8 @@ export class WebhookDispatcher {
   private readonly stopController = new AbortController();
 
   constructor(
-    private readonly getTarget: () => WebhookTarget | null,
+    /** One resolver per destination of an event of this type, re-read on each attempt. */
+    private readonly getTargets: (type: string) => (() => WebhookTarget | null)[],
     private readonly retryDelaysMs: readonly number[],
     private readonly record: (delivery: WebhookDelivery) => void,
   ) {}
@@ -33,11 +34,13 @@ export class WebhookDispatcher {
   /** Starts delivering in the background; the caller never waits for the endpoint. */
   dispatch(event: StripeEventObject, payload: string): void {
     if (this.stopController.signal.aborted) return;
-    this.pending++;
-    void this.deliver(event, payload).finally(() => {
-      this.pending--;
-      if (this.pending === 0) for (const wake of this.waiters.splice(0)) wake();
-    });
+    for (const getTarget of this.getTargets(event.type)) {
+      this.pending++;
+      void this.deliver(event, payload, getTarget).finally(() => {
+        this.pending--;
+        if (this.pending === 0) for (const wake of this.waiters.splice(0)) wake();
+      });
+    }
   }
 
   idle(): Promise<void> {
@@ -54,11 +57,11 @@ export class WebhookDispatcher {
     this.timers.clear();
   }
 
-  private async deliver(event: StripeEventObject, payload: string): Promise<void> {
+  private async deliver(event: StripeEventObject, payload: string, getTarget: () => WebhookTarget | null): Promise<void> {
     const sessionId = event.data.object.id;
     for (let attempt = 1; ; attempt++) {
       // Read the endpoint per attempt: removing it (setWebhook(null)) ends retries, as deleting one does at Stripe.
-      const target = this.getTarget();
+      const target = getTarget();
       if (!target || this.stopController.signal.aborted) return;
       const status = await this.attempt(target, payload);
       if (this.stopController.signal.aborted) return;

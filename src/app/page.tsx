@@ -80,7 +80,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Sear
         {prices.map((price) => (
           <li key={price.priceId} className="card">
             <h2>{price.label}</h2>
-            <p className="price">{formatMoney(price.amountCents)}</p>
+            <p className="price">{formatMoney(price.amountCents, price.currency)}</p>
             <p>{price.creditQty} workshop {price.creditQty === 1 ? 'credit' : 'credits'}</p>
             {balance === null ? (
               <a className="button" href={signInHref(`/?buy=${encodeURIComponent(price.priceId)}`)}>Sign in to buy</a>

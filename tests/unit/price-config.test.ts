@@ -5,8 +5,14 @@ const catalog = buildPriceCatalog({ singleFlight: 'price_single', serialEntrepre
 
 describe('getPriceConfig', () => {
   it('resolves each configured price to its server-side credits, label and amount', () => {
-    expect(getPriceConfig('price_single', catalog)).toEqual({ priceId: 'price_single', creditQty: 1, label: 'Single Flight Workshop', amountCents: 7900 });
-    expect(getPriceConfig('price_serial', catalog)).toEqual({ priceId: 'price_serial', creditQty: 3, label: 'Serial Entrepreneur Pack', amountCents: 14900 });
+    expect(getPriceConfig('price_single', catalog)).toEqual({
+      priceId: 'price_single', creditQty: 1, label: 'Single Flight Workshop', amountCents: 7900, currency: 'usd',
+      envVar: 'STRIPE_PRICE_SINGLE_FLIGHT', lookupKey: 'workshop_credits_single_flight',
+    });
+    expect(getPriceConfig('price_serial', catalog)).toEqual({
+      priceId: 'price_serial', creditQty: 3, label: 'Serial Entrepreneur Pack', amountCents: 14900, currency: 'usd',
+      envVar: 'STRIPE_PRICE_SERIAL_ENTREPRENEUR', lookupKey: 'workshop_credits_serial_entrepreneur',
+    });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 // Builds the billing services (db, Stripe, Clerk users, price map, URLs) from configuration values, the same way in
 // every runtime: the app passes its validated env, the workerd entry its bindings, tests the local stack's env.
 import { createDb } from '@/db/client';
+import { checkoutOptionsFromConfig } from './checkout-options-from-config';
 import { createClerkUsers } from './clerk-users';
 import { buildPriceCatalog } from './price-config';
 import { createStripeClient } from './stripe';
@@ -29,6 +30,7 @@ export function createBillingServices(config: BillingConfig, { timeoutMs, maxNet
     clerk: createClerkUsers({ secretKey: required('CLERK_SECRET_KEY'), apiUrl: optional('CLERK_API_URL') }),
     prices: buildPriceCatalog({ singleFlight: required('STRIPE_PRICE_SINGLE_FLIGHT'), serialEntrepreneur: required('STRIPE_PRICE_SERIAL_ENTREPRENEUR') }),
     appUrl: required('NEXT_PUBLIC_APP_URL'),
+    checkoutOptions: checkoutOptionsFromConfig(config),
     webhookSecret: required('STRIPE_WEBHOOK_SECRET'),
     // The marker's HMAC key: the Stripe secret key, which Payment Links and Dashboard users never see. Sessions opened
     // before a key roll then fail the check and land in `unmatched` (recorded, alerted, resolved by an adjustment).

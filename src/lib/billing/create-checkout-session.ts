@@ -1,10 +1,8 @@
 // Creates the Stripe Checkout Session for one price: every amount, URL and metadata value decided by the server.
 import type Stripe from 'stripe';
 import { signCheckoutMarker } from './checkout-marker';
+import type { CheckoutOptions } from './checkout-options-from-config';
 import type { PriceConfig } from './price-config';
-
-// The catalogue is priced in US dollars; the marker binds it so a session paid in another currency is not credited.
-export const CATALOG_CURRENCY = 'usd';
 
 export interface CheckoutSessionInput {
   price: PriceConfig;
@@ -14,9 +12,22 @@ export interface CheckoutSessionInput {
   appUrl: string;
   /** Set by createCheckoutSession: the HMAC fulfilment checks (see checkout-marker.ts). */
   marker?: string;
+  options?: CheckoutOptions;
 }
 
-export function checkoutSessionParams({ price, customerId, appUserId, clerkUserId, appUrl, marker }: CheckoutSessionInput): Stripe.Checkout.SessionCreateParams {
+// Each option is sent only when switched on, so an account without (say) Stripe Tax set up is never asked for it.
+function optionParams(options: CheckoutOptions | undefined): Partial<Stripe.Checkout.SessionCreateParams> {
+  if (!options) return {};
+  return {
+    ...(options.allowPromotionCodes && { allow_promotion_codes: true }),
+    // Stripe refuses automatic tax for a Customer without an address unless Checkout may save the one entered.
+    ...(options.automaticTax && { automatic_tax: { enabled: true }, customer_update: { address: 'auto' as const } }),
+    ...(options.invoiceCreation && { invoice_creation: { enabled: true } }),
+    ...(options.locale !== undefined && { locale: options.locale as Stripe.Checkout.SessionCreateParams.Locale }),
+  };
+}
+
+export function checkoutSessionParams({ price, customerId, appUserId, clerkUserId, appUrl, marker, options }: CheckoutSessionInput): Stripe.Checkout.SessionCreateParams {
   const origin = new URL(appUrl).origin;
   return {
     mode: 'payment',
@@ -26,20 +37,22 @@ export function checkoutSessionParams({ price, customerId, appUserId, clerkUserI
     // Built as a plain string: Stripe substitutes the literal {CHECKOUT_SESSION_ID}; URL-encoding the braces breaks it.
     success_url: `${origin}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${origin}/purchase/cancel`,
-    // Only the server sets these; `marker` signs them, so credits stay known even after the price leaves the catalogue.
+    // Only the server sets these; `marker` signs them (the currency too, so a session paid in another currency is not
+    // credited), and credits stay known even after the price leaves the catalogue.
     metadata: {
       clerkUserId,
       creditQty: String(price.creditQty),
       productType: price.label,
-      ...(marker !== undefined && { amountCents: String(price.amountCents), currency: CATALOG_CURRENCY, marker }),
+      ...(marker !== undefined && { amountCents: String(price.amountCents), currency: price.currency, marker }),
     },
+    ...optionParams(options),
   };
 }
 
 export async function createCheckoutSession(stripe: Stripe, markerKey: string, input: CheckoutSessionInput): Promise<Stripe.Checkout.Session> {
   const { price, appUserId, clerkUserId } = input;
   const marker = await signCheckoutMarker(markerKey, {
-    clerkUserId, appUserId, priceId: price.priceId, creditQty: price.creditQty, amountCents: price.amountCents, currency: CATALOG_CURRENCY,
+    clerkUserId, appUserId, priceId: price.priceId, creditQty: price.creditQty, amountCents: price.amountCents, currency: price.currency,
   });
   return stripe.checkout.sessions.create(checkoutSessionParams({ ...input, marker }));
 }

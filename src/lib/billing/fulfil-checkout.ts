@@ -6,7 +6,7 @@ import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUn
 import type { UnmatchedReason } from '@/db/schema';
 import { verifyCheckoutMarker, type MarkedFields } from './checkout-marker';
 import { BillingError, callUpstream } from './errors';
-import { getPriceConfig, type PriceConfig } from './price-config';
+import { getPriceConfig, type PriceConfig, type PurchasedPrice } from './price-config';
 
 export interface FulfilmentDeps {
   db: Db;
@@ -21,7 +21,7 @@ export interface FulfilmentResult {
   outcome: FulfilmentOutcome;
   sessionId: string;
   clerkUserId: string | null;
-  price: PriceConfig | null;
+  price: PurchasedPrice | null;
   balance: number | null;
   status: LedgerResult['status'];
   /** Why a complete session could not be credited (outcome `unmatched`); it is recorded in unmatched_checkouts. */
@@ -60,7 +60,7 @@ export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, op
   if (session.status !== 'complete') return { ...base, outcome: 'not_complete', price: null };
 
   const checked = await checkSession(session, deps);
-  const unmatched = async (reason: UnmatchedReason, price: PriceConfig | null): Promise<FulfilmentResult> => {
+  const unmatched = async (reason: UnmatchedReason, price: PurchasedPrice | null): Promise<FulfilmentResult> => {
     await callUpstream('db', () =>
       recordUnmatchedCheckout(deps.db, {
         stripeCheckoutSessionId: session.id,
@@ -108,7 +108,7 @@ export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, op
   return { ...base, outcome, price, balance: ledger.balance, status: ledger.status };
 }
 
-type SessionCheck = { price: PriceConfig; currency: string } | { reason: UnmatchedReason };
+type SessionCheck = { price: PurchasedPrice; currency: string } | { reason: UnmatchedReason };
 
 /**
  * Fulfil only what we sold: a session our server created (its marker verifies), in payment mode, with exactly one
@@ -137,6 +137,6 @@ async function checkSession(session: Stripe.Checkout.Session, deps: FulfilmentDe
   const configured = getPriceConfig(fields.priceId, deps.prices);
   const price = configured?.creditQty === fields.creditQty
     ? configured
-    : { priceId: fields.priceId, creditQty: fields.creditQty, label: m.productType ?? 'Credits', amountCents: fields.amountCents };
+    : { priceId: fields.priceId, creditQty: fields.creditQty, label: m.productType ?? 'Credits', amountCents: fields.amountCents, currency: fields.currency };
   return { price, currency: fields.currency };
 }

@@ -1,5 +1,6 @@
 // POST /api/billing/checkout's core: Web Request in, Response out, no Next.js, so it runs at the edge, in Node and in
 // workerd. Checks run cheapest-first and all of them before any upstream call that costs money or a round trip.
+import type { CheckoutOptions } from './checkout-options-from-config';
 import type { ClerkUsers } from './clerk-users';
 import { createCheckoutSession } from './create-checkout-session';
 import { ensureStripeCustomer, type CustomerDeps } from './ensure-stripe-customer';
@@ -20,6 +21,8 @@ export interface CheckoutDeps extends CustomerDeps {
   markerKey: string;
   /** The app's canonical origin: success/cancel URLs and the allowed Origin come from it, never from the request. */
   appUrl: string;
+  /** Optional Checkout features from configuration; absent = all off. */
+  checkoutOptions?: CheckoutOptions;
   /** Runs work after the response is sent (Next's `after`, workerd's `ctx.waitUntil`). */
   waitUntil(work: Promise<unknown>): void;
   log: Logger;
@@ -74,6 +77,7 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
             appUserId: customer.appUserId,
             clerkUserId: identity.clerkUserId,
             appUrl: deps.appUrl,
+            options: deps.checkoutOptions,
           }),
         ),
       ),

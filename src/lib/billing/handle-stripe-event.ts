@@ -24,6 +24,9 @@ export const handledEventTypes = {
   'charge.dispute.funds_reinstated': handleDisputeEvent,
 } as const satisfies Record<string, EventHandler>;
 
+/** The event types this endpoint acts on: `npm run stripe:setup` subscribes the endpoint to exactly these. */
+export const HANDLED_EVENT_TYPES = Object.keys(handledEventTypes) as (keyof typeof handledEventTypes)[];
+
 export function handleStripeEvent(event: Stripe.Event, deps: FulfilmentDeps): Promise<EventResult> {
   const handler: EventHandler | undefined = Object.hasOwn(handledEventTypes, event.type)
     ? handledEventTypes[event.type as keyof typeof handledEventTypes]

@@ -6,7 +6,7 @@ import { listUnmatchedCheckouts } from '@/db/queries';
 import type { UnmatchedCheckout } from '@/db/schema';
 import { callUpstream } from './errors';
 import { fulfilCheckout, type FulfilmentDeps } from './fulfil-checkout';
-import { handledEventTypes, handleStripeEvent } from './handle-stripe-event';
+import { HANDLED_EVENT_TYPES, handleStripeEvent } from './handle-stripe-event';
 
 export interface ReconcileReport {
   since: number;
@@ -35,7 +35,7 @@ export async function reconcileBilling(deps: FulfilmentDeps, { since }: { since:
   // Stripe lists events whose delivery is pending or failed; 'types' takes at most 20, the table has fewer.
   const events: Stripe.Event[] = await callUpstream('stripe', () =>
     deps.stripe.events
-      .list({ delivery_success: false, created: { gte: since }, types: Object.keys(handledEventTypes), limit: 100 })
+      .list({ delivery_success: false, created: { gte: since }, types: HANDLED_EVENT_TYPES, limit: 100 })
       .autoPagingToArray({ limit: 10_000 }),
   );
   for (const event of events.reverse()) {

@@ -58,7 +58,7 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
       <h1>{failed ? 'Payment failed' : pending ? 'Payment processing' : 'Thank you!'}</h1>
       {result.price && (
         <p>
-          {result.price.label}: {formatMoney(result.price.amountCents)} for {result.price.creditQty} {result.price.creditQty === 1 ? 'credit' : 'credits'}.
+          {result.price.label}: {formatMoney(result.price.amountCents, result.price.currency)} for {result.price.creditQty} {result.price.creditQty === 1 ? 'credit' : 'credits'}.
         </p>
       )}
       {pending && <p>Your payment is still being processed. Your credits will be added as soon as it clears.</p>}
