@@ -132,8 +132,9 @@ describe('Stripe conformance', () => {
     checkError('stored 500', await rejection(stripe.customers.create({}, { idempotencyKey: 'conf-500' })), 500);
 
     const bad = results.filter((r) => r.problems.length > 0);
-    console.info(`stripe conformance (fixtures3 ${SPEC_VERSION}): conforming ${results.length - bad.length}, non-conforming ${bad.length}`);
-    for (const r of bad) console.info(`  ${r.what}: ${r.problems.join('; ')}`);
+    // Straight to stdout: the summary belongs in every run's output, and vitest silences console output of passing tests.
+    process.stdout.write(`stripe conformance (fixtures3 ${SPEC_VERSION}): conforming ${results.length - bad.length}, non-conforming ${bad.length}\n`);
+    for (const r of bad) process.stdout.write(`  ${r.what}: ${r.problems.join('; ')}\n`);
     expect(bad).toEqual([]);
   });
 });
