@@ -6,13 +6,18 @@ import { ensureKnown, expandList, metadata, optString } from './params';
 import type { EmulatorStore } from './store';
 import type { StripeCustomerObject } from './types';
 
+export interface CustomerClock {
+  now(): number;
+  searchLagMs: number;
+}
+
 const CREATE_PARAMS = ['email', 'name', 'description', 'phone', 'metadata', 'expand'] as const;
 const NOT_EMULATED = [
   'address', 'balance', 'cash_balance', 'invoice_prefix', 'invoice_settings', 'next_invoice_sequence',
   'payment_method', 'preferred_locales', 'shipping', 'source', 'tax', 'tax_exempt', 'tax_id_data', 'test_clock',
 ];
 
-export function createCustomer(store: EmulatorStore, body: FormObject): StripeCustomerObject {
+export function createCustomer(store: EmulatorStore, body: FormObject, clock: CustomerClock): StripeCustomerObject {
   ensureKnown(body, CREATE_PARAMS, undefined, NOT_EMULATED);
   expandList(body, []);
   const email = optString(body, 'email', 'email', 512);
@@ -25,7 +30,7 @@ export function createCustomer(store: EmulatorStore, body: FormObject): StripeCu
     object: 'customer',
     address: null,
     balance: 0,
-    created: Math.floor(Date.now() / 1000),
+    created: Math.floor(clock.now() / 1000),
     currency: null,
     default_source: null,
     delinquent: false,
@@ -44,7 +49,7 @@ export function createCustomer(store: EmulatorStore, body: FormObject): StripeCu
     tax_exempt: 'none',
     test_clock: null,
   };
-  store.addCustomer(customer);
+  store.addCustomer(customer, clock.now() + clock.searchLagMs);
   return structuredClone(customer);
 }
 
@@ -54,4 +59,44 @@ export function retrieveCustomer(store: EmulatorStore, id: string, query: FormOb
   const customer = store.customer(id);
   if (!customer) throw errors.resourceMissing('customer', id, { param: 'id', status: 404 });
   return customer;
+}
+
+export function deleteCustomer(store: EmulatorStore, id: string, body: FormObject): { id: string; object: 'customer'; deleted: true } {
+  ensureKnown(body, []);
+  if (!store.deleteCustomer(id)) throw errors.resourceMissing('customer', id, { param: 'id', status: 404 });
+  return { id, object: 'customer', deleted: true };
+}
+
+// The subset of Stripe's search query language the app needs: `field:'value'` clauses on email or metadata['key'],
+// joined with AND. Anything else is refused the way Stripe refuses a query it cannot parse.
+const CLAUSE = /^(email|metadata\['([A-Za-z0-9_]+)'\]):'([^']*)'$/;
+
+export function searchCustomers(store: EmulatorStore, query: FormObject, now: number) {
+  ensureKnown(query, ['query', 'limit', 'page', 'expand']);
+  expandList(query, []);
+  const text = optString(query, 'query', 'query', 10_000);
+  if (text === undefined) throw errors.missingParam('query');
+  const clauses = text.split(/\s+AND\s+/).map((part) => {
+    const m = CLAUSE.exec(part.trim());
+    if (!m) throw errors.invalid(`The query \`${text}\` could not be parsed.`, { param: 'query' });
+    return { field: m[1] ?? '', metadataKey: m[2], value: m[3] ?? '' };
+  });
+  const limit = Number(optString(query, 'limit', 'limit', 3) ?? '10');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw errors.invalid('Invalid integer: limit must be between 1 and 100.', { param: 'limit' });
+  }
+  // Search returns newest first, like every Stripe list.
+  const matches = store
+    .searchableCustomers(now)
+    .filter((c) =>
+      clauses.every((cl) => (cl.metadataKey !== undefined ? c.metadata[cl.metadataKey] === cl.value : c.email === cl.value)),
+    )
+    .reverse();
+  return {
+    object: 'search_result' as const,
+    data: matches.slice(0, limit),
+    has_more: matches.length > limit,
+    next_page: null,
+    url: '/v1/customers/search',
+  };
 }

@@ -9,6 +9,8 @@ export interface StripeErrorBody {
   code?: string;
   param?: string;
   doc_url?: string;
+  /** Stripe links every error to its Dashboard request log entry; the server fills it in with the request's id. */
+  request_log_url?: string;
 }
 
 export class StripeApiError extends Error {
@@ -88,11 +90,36 @@ export const errors = {
       'idempotency_key_in_use',
     ),
 
-  apiError: (detail?: string) =>
-    new StripeApiError(500, {
-      type: 'api_error',
-      message: detail ? `An unknown error occurred (${detail})` : 'An unknown error occurred',
+  // A 500 raised during execution is stored against the idempotency key; Stripe marks it not worth retrying.
+  // `detail` marks an injected fault's text, so leak checks can tell it from the app's own words.
+  apiError: (detail?: string, headers: Record<string, string> = {}) =>
+    new StripeApiError(
+      500,
+      {
+        type: 'api_error',
+        message: detail ? `An unknown error occurred (${detail})` : 'An unknown error occurred',
+      },
+      headers,
+    ),
+
+  // stripe-node turns any 429 into StripeRateLimitError and, without `Stripe-Should-Retry: true`, does not retry it.
+  rateLimit: () =>
+    new StripeApiError(429, {
+      ...invalid(429, 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.', 'rate_limit').body,
     }),
+
+  lockTimeout: () =>
+    new StripeApiError(
+      429,
+      invalid(
+        429,
+        'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request.',
+        'lock_timeout',
+      ).body,
+      { 'stripe-should-retry': 'true' },
+    ),
+
+  invalidApiVersion: (version: string) => invalid(400, `Invalid Stripe API version: ${version}`),
 };
 
 export function redactKey(key: string): string {

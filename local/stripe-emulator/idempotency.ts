@@ -4,17 +4,25 @@
 // - the same key with other params or another endpoint → 400 `idempotency_error`;
 // - while the first request is still running, others with its key get 409 `idempotency_key_in_use` (what Stripe
 //   answers; stripe-node retries 409s, so concurrent SDK calls converge on the one stored result);
-// - nothing is stored for requests that fail validation or hit an injected fault, as Stripe saves no result for
-//   requests that never started executing — so the SDK's retry with the same key can still succeed.
+// - nothing is stored for requests that fail validation or hit a before-execution fault, as Stripe saves no result
+//   for requests that never started executing — so the SDK's retry with the same key can still succeed;
+// - a 500 raised once execution began IS stored and replayed for the key (with `Stripe-Should-Retry: false`), like
+//   a success: the same key never runs again;
+// - keys expire: after `lifetimeMs` (Stripe: at least 24 h) on the emulator's clock the same key runs anew.
+import type { EmulatorClock } from './clock';
 import { errors } from './errors';
+
+export const DEFAULT_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export interface StoredResponse {
   status: number;
   body: string;
   requestId: string;
+  headers?: Record<string, string>;
 }
 
 interface Entry {
+  createdAt: number;
   method: string;
   path: string;
   fingerprint: string;
@@ -43,6 +51,11 @@ function canonical(value: unknown): string {
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
+  constructor(
+    private readonly clock: EmulatorClock,
+    private readonly lifetimeMs = DEFAULT_KEY_LIFETIME_MS,
+  ) {}
+
   begin(apiKey: string, key: string, method: string, path: string, params: unknown): IdempotencyOutcome {
     if (key.length > MAX_KEY_LENGTH) {
       throw errors.invalid(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters long.`, {
@@ -51,14 +64,19 @@ export class IdempotencyStore {
     }
     const scoped = `${apiKey}\u0000${key}`;
     const fingerprint = canonical(params);
-    const existing = this.entries.get(scoped);
+    const now = this.clock.now();
+    let existing = this.entries.get(scoped);
+    if (existing && existing.response !== null && now - existing.createdAt >= this.lifetimeMs) {
+      this.entries.delete(scoped);
+      existing = undefined;
+    }
     if (existing) {
       if (existing.method !== method || existing.path !== path) throw errors.idempotencyMismatch(key, 'endpoint');
       if (existing.fingerprint !== fingerprint) throw errors.idempotencyMismatch(key, 'params');
       if (existing.response === null) throw errors.idempotencyInProgress(key);
       return { kind: 'replay', response: existing.response };
     }
-    const entry: Entry = { method, path, fingerprint, response: null };
+    const entry: Entry = { createdAt: now, method, path, fingerprint, response: null };
     this.entries.set(scoped, entry);
     return {
       kind: 'execute',

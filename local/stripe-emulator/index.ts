@@ -4,7 +4,9 @@
 import { WebhookDispatcher, type WebhookTarget } from './webhooks';
 import { EmulatorStore } from './store';
 import { FaultQueue } from './faults';
+import { EmulatorClock } from './clock';
 import { IdempotencyStore } from './idempotency';
+import { RateLimiter } from './rate-limit';
 import { SessionLifecycle } from './lifecycle';
 import { createEmulatorServer } from './server';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './disputes';
@@ -48,6 +50,13 @@ export interface StripeEmulator {
   setLatency(ms: number): void;
   failNext(opts: { path: string | RegExp; method?: string; count?: number; kind: StripeFaultKind }): void;
   clearFaults(): void;
+  /** Moves the emulator's clock forward (idempotency-key expiry, search indexing lag). */
+  advanceClock(ms: number): void;
+  /** Turns the per-endpoint limiter on at `perSecond` (Stripe test mode: 25), or off with null. */
+  setRateLimit(perSecond: number | null): void;
+  setSearchLag(ms: number): void;
+  /** Deletes a customer as the Dashboard would, behind the app's back. */
+  deleteCustomer(id: string): boolean;
   setWebhook(webhook: { url: string; secret: string } | null): void;
   customers(): StripeCustomerObject[];
   sessions(): CheckoutSessionObject[];
@@ -75,6 +84,9 @@ function settled<T>(fn: () => T): Promise<T> {
     return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
 }
+
+// Stripe documents search as eventually consistent, usually within a minute; strict by default.
+const DEFAULT_SEARCH_LAG_MS = 60_000;
 
 const DEFAULT_RETRY_DELAYS_MS = [200, 1000, 3000, 10000];
 
@@ -111,11 +123,18 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   const lifecycle = new SessionLifecycle(store, dispatcher, () => webhook !== null || store.webhookEndpoints.size > 0, () => baseUrl);
   const emit: EmitEvent = (type, object) => lifecycle.emitEvent(type, object);
   const faults = new FaultQueue();
+  const clock = new EmulatorClock();
+  const limiter = new RateLimiter();
+  limiter.configure(options.rateLimitPerSecond ?? null);
+  let searchLagMs = options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS;
   const server = createEmulatorServer({
     secretKey: options.secretKey,
     store,
-    idempotency: new IdempotencyStore(),
+    idempotency: new IdempotencyStore(clock),
     faults,
+    clock,
+    limiter,
+    searchLagMs: () => searchLagMs,
     lifecycle,
     log,
     latencyMs: () => latencyMs,
@@ -138,6 +157,12 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     },
     failNext: (opts) => faults.add(opts),
     clearFaults: () => faults.clear(),
+    advanceClock: (ms) => clock.advance(ms),
+    setRateLimit: (perSecond) => limiter.configure(perSecond),
+    setSearchLag: (ms) => {
+      searchLagMs = Math.max(0, ms);
+    },
+    deleteCustomer: (id) => store.deleteCustomer(id),
     setWebhook: (w) => {
       webhook = w ? { ...w } : null;
     },

@@ -9,7 +9,8 @@ import { listEvents } from './events';
 import { renderReceipt, retrieveCharge, retrievePaymentIntent } from './payments';
 import { createRefund, listRefunds, retrieveRefund } from './refunds';
 import { renderCheckoutPage, renderMessagePage } from './checkout-page';
-import { createCustomer, retrieveCustomer } from './customers';
+import type { EmulatorClock } from './clock';
+import { createCustomer, deleteCustomer, retrieveCustomer, searchCustomers } from './customers';
 import { errors, StripeApiError } from './errors';
 import { createPrice, listPrices, retrievePrice, updatePrice } from './prices';
 import { createProduct, listProducts, retrieveProduct, updateProduct } from './products';
@@ -18,10 +19,12 @@ import {
 } from './webhook-endpoints';
 import type { FaultQueue } from './faults';
 import { parseForm, type FormObject } from './form';
-import type { IdempotencyOutcome, IdempotencyStore } from './idempotency';
+import type { IdempotencyOutcome, IdempotencyStore, StoredResponse } from './idempotency';
 import { newId } from './ids';
 import { LifecycleError, type SessionLifecycle } from './lifecycle';
 import { ensureKnown, expandList } from './params';
+import { endpointOf, type RateLimiter } from './rate-limit';
+import { checkApiVersion } from './versions';
 import type { EmulatorStore } from './store';
 import { API_VERSION, type RecordedRequest } from './types';
 
@@ -30,6 +33,9 @@ export interface ServerContext {
   store: EmulatorStore;
   idempotency: IdempotencyStore;
   faults: FaultQueue;
+  clock: EmulatorClock;
+  limiter: RateLimiter;
+  searchLagMs(): number;
   lifecycle: SessionLifecycle;
   log: RecordedRequest[];
   latencyMs(): number;
@@ -48,7 +54,13 @@ const ID = '([^/]+)';
 const first = (ids: string[]): string => ids[0] ?? '';
 
 const ROUTES: Route[] = [
-  { method: 'POST', pattern: /^\/v1\/customers$/, handler: (c, _i, _q, b) => createCustomer(c.store, b) },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/customers$/,
+    handler: (c, _i, _q, b) => createCustomer(c.store, b, { now: () => c.clock.now(), searchLagMs: c.searchLagMs() }),
+  },
+  { method: 'GET', pattern: /^\/v1\/customers\/search$/, handler: (c, _i, q) => searchCustomers(c.store, q, c.clock.now()) },
+  { method: 'DELETE', pattern: new RegExp(`^/v1/customers/${ID}$`), handler: (c, i, _q, b) => deleteCustomer(c.store, first(i), b) },
   { method: 'GET', pattern: new RegExp(`^/v1/customers/${ID}$`), handler: (c, i, q) => retrieveCustomer(c.store, first(i), q) },
   { method: 'POST', pattern: /^\/v1\/products$/, handler: (c, _i, _q, b) => createProduct(c.store, b) },
   { method: 'GET', pattern: /^\/v1\/products$/, handler: (c, _i, q) => listProducts(c.store, q) },
@@ -130,6 +142,10 @@ const ROUTES: Route[] = [
   },
 ];
 
+const BEFORE_EXECUTION = new Set(['error500', 'timeout', 'drop', 'rate_limit', 'lock_timeout']);
+
+const requestLogUrl = (requestId: string) => `https://dashboard.stripe.com/test/logs/${requestId}`;
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -163,7 +179,7 @@ function substituteSessionId(url: string, id: string): string {
 
 type Plan =
   | { kind: 'error'; error: unknown }
-  | { kind: 'replay'; response: { status: number; body: string; requestId: string } }
+  | { kind: 'replay'; response: StoredResponse }
   | { kind: 'run'; route: Route; ids: string[]; lease: Extract<IdempotencyOutcome, { kind: 'execute' }> | null };
 
 export interface EmulatorServer {
@@ -216,7 +232,8 @@ export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
       apiError = errors.apiError();
     }
     entry.status = apiError.status;
-    sendJson(res, apiError.status, JSON.stringify(apiError.toJSON(), null, 2), { ...headers, ...apiError.headers });
+    const body = { error: { ...apiError.body, request_log_url: requestLogUrl(headers['request-id'] ?? '') } };
+    sendJson(res, apiError.status, JSON.stringify(body, null, 2), { ...headers, ...apiError.headers });
   }
 
   function plan(req: IncomingMessage, method: string, pathname: string, entry: RecordedRequest, body: FormObject): Plan {
@@ -275,16 +292,26 @@ export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
     }
 
     const fault = ctx.faults.take(method, url.pathname);
-    if (fault) {
-      entry.fault = fault;
+    if (fault) entry.fault = fault;
+    if (fault && BEFORE_EXECUTION.has(fault)) {
       await sleep(ctx.latencyMs());
-      if (fault === 'error500') {
-        sendError(res, entry, errors.apiError(FAULT_MARKER), headers);
-      } else if (fault === 'drop') {
-        req.socket.destroy();
-      }
+      if (fault === 'error500') sendError(res, entry, errors.apiError(FAULT_MARKER), headers);
+      else if (fault === 'rate_limit') sendError(res, entry, errors.rateLimit(), headers);
+      else if (fault === 'lock_timeout') sendError(res, entry, errors.lockTimeout(), headers);
+      else if (fault === 'drop') req.socket.destroy();
       // 'timeout': never answer; the socket is released when the client gives up or the server stops.
       return;
+    }
+    if (parsed === null) {
+      try {
+        checkApiVersion(header(req, 'stripe-version'));
+      } catch (e) {
+        parsed = { kind: 'error', error: e };
+      }
+    }
+    if (parsed === null && !ctx.limiter.admit(endpointOf(method, url.pathname), ctx.clock.now())) {
+      entry.rateLimited = true;
+      parsed = { kind: 'error', error: errors.rateLimit() };
     }
 
     if (parsed === null) {
@@ -304,17 +331,27 @@ export function createEmulatorServer(ctx: ServerContext): EmulatorServer {
       entry.replayed = true;
       sendJson(res, parsed.response.status, parsed.response.body, {
         ...headers,
+        ...parsed.response.headers,
         'idempotent-replayed': 'true',
         'original-request': parsed.response.requestId,
       });
     } else {
       const { route, ids, lease } = parsed;
+      if (fault === 'error500_during') {
+        // Execution began, then failed: Stripe stores the 500 against the key and replays it to every retry.
+        const error = errors.apiError(FAULT_MARKER, { 'stripe-should-retry': 'false' });
+        const stored = JSON.stringify({ error: { ...error.body, request_log_url: requestLogUrl(requestId) } }, null, 2);
+        lease?.commit({ status: 500, body: stored, requestId, headers: error.headers });
+        sendError(res, entry, error, headers);
+        return;
+      }
       try {
         const result = route.handler(ctx, ids, query, body);
         const json = JSON.stringify(result, null, 2);
         lease?.commit({ status: 200, body: json, requestId });
         entry.status = 200;
-        sendJson(res, 200, json, headers);
+        if (fault === 'drop_after_execute') req.socket.destroy();
+        else sendJson(res, 200, json, headers);
       } catch (e) {
         lease?.release();
         sendError(res, entry, e, headers);

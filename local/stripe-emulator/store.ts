@@ -30,6 +30,8 @@ export class EmulatorStore {
   /** By code, as customers type it. */
   readonly promotionCodes = new Map<string, EmulatorPromotionCode & { id: string }>();
   private readonly customerMap = new Map<string, StripeCustomerObject>();
+  /** When each customer becomes visible to search (Stripe's search index lags behind writes). */
+  private readonly searchableAt = new Map<string, number>();
   private readonly sessionMap = new Map<string, SessionRecord>();
   private readonly eventMap = new Map<string, StripeEventObject>();
   private readonly delivered = new Set<string>();
@@ -43,8 +45,21 @@ export class EmulatorStore {
     for (const price of prices) this.prices.set(price.id, { ...price });
   }
 
-  addCustomer(customer: StripeCustomerObject): void {
+  addCustomer(customer: StripeCustomerObject, searchableAt = 0): void {
     this.customerMap.set(customer.id, customer);
+    this.searchableAt.set(customer.id, searchableAt);
+  }
+
+  deleteCustomer(id: string): boolean {
+    this.searchableAt.delete(id);
+    return this.customerMap.delete(id);
+  }
+
+  /** Customers the search index knows about at `now`, oldest first. */
+  searchableCustomers(now: number): StripeCustomerObject[] {
+    return [...this.customerMap.values()]
+      .filter((c) => (this.searchableAt.get(c.id) ?? 0) <= now)
+      .map((c) => structuredClone(c));
   }
 
   customer(id: string): StripeCustomerObject | undefined {

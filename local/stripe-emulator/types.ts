@@ -26,7 +26,19 @@ export interface EmulatorPromotionCode {
   amountOff?: number;
 }
 
-export type StripeFaultKind = 'error500' | 'timeout' | 'drop';
+/**
+ * Before execution (nothing runs, nothing stored, the SDK's retry can succeed): `error500`, `timeout`, `drop`,
+ * `rate_limit`, `lock_timeout`. During execution: `error500_during` (a 500 stored under the key and replayed).
+ * After execution: `drop_after_execute` (the request ran and its result is stored; the response is lost).
+ */
+export type StripeFaultKind =
+  | 'error500'
+  | 'timeout'
+  | 'drop'
+  | 'rate_limit'
+  | 'lock_timeout'
+  | 'error500_during'
+  | 'drop_after_execute';
 
 export interface StripeEmulatorOptions {
   port?: number;
@@ -36,6 +48,10 @@ export interface StripeEmulatorOptions {
   webhook?: { url: string; secret: string };
   latencyMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** Requests per second per endpoint before 429 `rate_limit`; unset = no limiter (Stripe test mode: 25). */
+  rateLimitPerSecond?: number;
+  /** How long a new customer stays invisible to /v1/customers/search (Stripe: eventually consistent, < 1 min). */
+  searchLagMs?: number;
 }
 
 export interface RecordedRequest {
@@ -49,6 +65,7 @@ export interface RecordedRequest {
   status: number;
   fault?: StripeFaultKind;
   replayed?: boolean;
+  rateLimited?: boolean;
 }
 
 export interface WebhookDelivery {

@@ -32,6 +32,14 @@ export async function saveStripeCustomerId(db: Db, userId: string, stripeCustome
   return row?.stripeCustomerId ?? null;
 }
 
+/** Clears the customer id only while it still is the stale one, so a concurrent repair's new id is never wiped. */
+export async function clearStaleStripeCustomerId(db: Db, userId: string, staleCustomerId: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ stripeCustomerId: null })
+    .where(and(eq(users.id, userId), eq(users.stripeCustomerId, staleCustomerId)));
+}
+
 export interface LedgerEntry {
   stripeCheckoutSessionId: string;
   stripePaymentIntentId: string | null;

@@ -4,6 +4,7 @@ import { FAULT_MARKER } from '@local/fault-marker';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { rejection, sdkFor } from '../support/stripe-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type EmulatorPrice, type StripeEmulator, type StripeEmulatorOptions } from '@local/stripe-emulator';
 import { parseForm } from '@local/stripe-emulator/form';
@@ -64,26 +65,8 @@ async function startReceiver(statusFor: (n: number) => number = () => 200): Prom
   };
 }
 
-function sdk(em: StripeEmulator, config: Partial<Stripe.StripeConfig> = {}, key = SECRET_KEY): Stripe {
-  const url = new URL(em.url);
-  return new Stripe(key, {
-    apiVersion: '2026-02-25.clover',
-    httpClient: Stripe.createFetchHttpClient(),
-    host: url.hostname,
-    port: Number(url.port),
-    protocol: 'http',
-    ...config,
-  });
-}
+const sdk = (em: StripeEmulator, config: Partial<Stripe.StripeConfig> = {}, key = SECRET_KEY): Stripe => sdkFor(em.url, key, config);
 
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function sessionParams(extra: Partial<Stripe.Checkout.SessionCreateParams> = {}): Stripe.Checkout.SessionCreateParams {
   return {

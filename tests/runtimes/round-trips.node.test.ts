@@ -47,14 +47,15 @@ async function checkoutAs(userId: string, claims: Record<string, unknown> = {}) 
 }
 
 describe('upstream round trips per checkout', () => {
-  it('first-time buyer with a user row: read, customer create, then session create beside the persist; Clerk metadata after', async () => {
+  it('first-time buyer with a user row: read, customer search, customer create, then session create beside the persist; Clerk metadata after', async () => {
     await stack.neon.query(`insert into users (id, clerk_user_id, email) values ('usr_rt_first', 'user_rt_first', 'f@example.com')`);
     stack.clerk.addUser({ id: 'user_rt_first', email: 'f@example.com' });
     const calls = await checkoutAs('user_rt_first');
-    expect(calls.slice(0, 2)).toEqual(['db select users', 'stripe POST /v1/customers']);
+    // The search finds a customer an earlier checkout made but never persisted (see the README's key design).
+    expect(calls.slice(0, 3)).toEqual(['db select users', 'stripe GET /v1/customers/search', 'stripe POST /v1/customers']);
     // The persist and the session create are started together; their arrival order is theirs to choose.
-    expect(calls.slice(2, 4).sort()).toEqual(['db update users', 'stripe POST /v1/checkout/sessions']);
-    expect(calls.slice(4)).toEqual(['clerk PATCH /v1/users/:id/metadata']);
+    expect(calls.slice(3, 5).sort()).toEqual(['db update users', 'stripe POST /v1/checkout/sessions']);
+    expect(calls.slice(5)).toEqual(['clerk PATCH /v1/users/:id/metadata']);
   });
 
   it('returning buyer without the claim: one database read, one Stripe call', async () => {
@@ -66,10 +67,10 @@ describe('upstream round trips per checkout', () => {
     expect(await checkoutAs('user_rt_first', { stripe_customer_id: row!.stripe_customer_id, app_user_id: row!.id })).toEqual(['stripe POST /v1/checkout/sessions']);
   });
 
-  it('buyer with no user row yet: read, upsert, customer create, then session beside the persist', async () => {
+  it('buyer with no user row yet: read, upsert, customer search, customer create, then session beside the persist', async () => {
     stack.clerk.addUser({ id: 'user_rt_new', email: 'n@example.com' });
     const calls = await checkoutAs('user_rt_new');
-    expect(calls.slice(0, 3)).toEqual(['db select users', 'db insert users', 'stripe POST /v1/customers']);
-    expect(calls.slice(3, 5).sort()).toEqual(['db update users', 'stripe POST /v1/checkout/sessions']);
+    expect(calls.slice(0, 4)).toEqual(['db select users', 'db insert users', 'stripe GET /v1/customers/search', 'stripe POST /v1/customers']);
+    expect(calls.slice(4, 6).sort()).toEqual(['db update users', 'stripe POST /v1/checkout/sessions']);
   });
 });

@@ -2,8 +2,9 @@
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
 import { findUserByClerkId, saveStripeCustomerId, upsertUser } from '@/db/queries';
+import { callStripe } from './call-stripe';
 import type { ClerkUsers } from './clerk-users';
-import { callUpstream } from './errors';
+import { BillingError, callUpstream } from './errors';
 import type { BuyerIdentity } from './identity';
 import type { RequestContext } from './request-context';
 
@@ -18,44 +19,80 @@ export type PersistOutcome = 'not_needed' | 'saved' | 'already_set' | 'failed';
 export interface EnsuredCustomer {
   customerId: string;
   appUserId: string;
-  /** Where the id came from: the token's claim, the user row, or a customer created just now. */
-  source: 'claim' | 'row' | 'created';
-  /** Saving a new id runs beside the session create; it never rejects (a failure is repaired later). */
+  /** Where the id came from: the token's claim, the user row, Stripe's search, or a customer created just now. */
+  source: 'claim' | 'row' | 'found' | 'created';
+  /** Saving a new id runs beside the session create; it never rejects (a failure is retried after the response). */
   persisted: Promise<PersistOutcome>;
 }
 
-export async function ensureStripeCustomer(identity: BuyerIdentity, deps: CustomerDeps, ctx: RequestContext): Promise<EnsuredCustomer> {
+export interface EnsureOptions {
+  /** No 429 retry starts after this (epoch ms). */
+  deadline: number;
+  /** Customer ids Stripe no longer knows: never hand them out again (they may still sit in the token, row or a key). */
+  stale?: ReadonlySet<string>;
+}
+
+// Each generation is a new key, tried only after the previous one is known to hold a result that cannot be used:
+// a stored 500, other params (the buyer's email changed), or the stale customer itself. Bounded so a persistent
+// failure ends in a 502 instead of a loop.
+const KEY_GENERATIONS = 4;
+const keyFor = (appUserId: string, generation: number) => (generation === 0 ? `customer-for-${appUserId}` : `customer-for-${appUserId}-g${generation + 1}`);
+
+function isStoredFailure(err: unknown): boolean {
+  const cause = err instanceof BillingError ? (err.cause as { type?: string; statusCode?: number; headers?: Record<string, string> } | undefined) : undefined;
+  if (!cause) return false;
+  if (cause.type === 'StripeIdempotencyError') return true;
+  // A 500 Stripe stored against the key: replayed, or marked as not worth retrying because it will be replayed.
+  return cause.statusCode === 500 && (cause.headers?.['idempotent-replayed'] === 'true' || cause.headers?.['stripe-should-retry'] === 'false');
+}
+
+export async function ensureStripeCustomer(identity: BuyerIdentity, deps: CustomerDeps, ctx: RequestContext, opts: EnsureOptions): Promise<EnsuredCustomer> {
+  const isStale = (id: string) => opts.stale?.has(id) ?? false;
   const done = Promise.resolve<PersistOutcome>('not_needed');
   // Fast path: the signed token already says who the customer is, so no database read sits on the critical path.
-  if (identity.stripeCustomerId && identity.appUserId) {
+  if (identity.stripeCustomerId && identity.appUserId && !isStale(identity.stripeCustomerId)) {
     return { customerId: identity.stripeCustomerId, appUserId: identity.appUserId, source: 'claim', persisted: done };
   }
 
   const db = <T>(query: () => Promise<T>) => ctx.time('db', () => callUpstream('db', query));
+  const stripe = <T>(call: () => Promise<T>) => ctx.time('stripe', () => callStripe(call, { deadline: opts.deadline }));
   let user = await db(() => findUserByClerkId(deps.db, identity.clerkUserId));
   if (!user) {
     // The sign-up sync has not run yet: create the row now rather than failing the purchase.
     const email = identity.email ?? (await ctx.time('auth', () => callUpstream('auth', () => deps.clerk.primaryEmail(identity.clerkUserId)))) ?? '';
     user = await db(() => upsertUser(deps.db, identity.clerkUserId, email));
   }
-  if (user.stripeCustomerId) {
+  if (user.stripeCustomerId && !isStale(user.stripeCustomerId)) {
     return { customerId: user.stripeCustomerId, appUserId: user.id, source: 'row', persisted: done };
   }
 
   const appUserId = user.id;
-  // One idempotency key per user: concurrent or retried first checkouts all get the same customer back from Stripe.
-  const customer = await ctx.time('stripe', () =>
-    callUpstream('stripe', () =>
-      deps.stripe.customers.create(
-        { ...(user.email && { email: user.email }), metadata: { clerkUserId: identity.clerkUserId, appUserId } },
-        { idempotencyKey: `customer-for-${appUserId}` },
-      ),
-    ),
-  );
-  // Because the key is per user, a concurrent winner stored this very id; losing the race changes nothing.
-  const persisted = ctx
-    .time('db', () => saveStripeCustomerId(deps.db, appUserId, customer.id))
-    .then((stored): PersistOutcome => (stored ? 'saved' : 'already_set'))
-    .catch((): PersistOutcome => 'failed');
-  return { customerId: customer.id, appUserId, source: 'created', persisted };
+  const persist = (customerId: string) =>
+    ctx
+      .time('db', () => saveStripeCustomerId(deps.db, appUserId, customerId))
+      .then((stored): PersistOutcome => (stored ? 'saved' : 'already_set'))
+      .catch((): PersistOutcome => 'failed');
+
+  // A customer made for this user by an earlier checkout whose persist never held (after its key expired, or under
+  // an older key generation). Search lags writes by up to a minute; inside that window the idempotency key below
+  // still returns that same customer, so between them every window is covered.
+  const found = await stripe(() => deps.stripe.customers.search({ query: `metadata['appUserId']:'${appUserId}'`, limit: 10 }));
+  const existing = found.data.filter((c) => !isStale(c.id)).sort((a, b) => a.created - b.created || a.id.localeCompare(b.id))[0];
+  if (existing) return { customerId: existing.id, appUserId, source: 'found', persisted: persist(existing.id) };
+
+  const params: Stripe.CustomerCreateParams = { ...(user.email && { email: user.email }), metadata: { clerkUserId: identity.clerkUserId, appUserId } };
+  for (let generation = 0; generation < KEY_GENERATIONS; generation++) {
+    let customer: Stripe.Customer;
+    try {
+      // One key per user and generation: concurrent or retried first checkouts all get the same customer back.
+      customer = await stripe(() => deps.stripe.customers.create(params, { idempotencyKey: keyFor(appUserId, generation) }));
+    } catch (err) {
+      if (isStoredFailure(err)) continue;
+      throw err;
+    }
+    // Within 24 h an earlier key replays a customer that was deleted behind our back.
+    if (isStale(customer.id)) continue;
+    return { customerId: customer.id, appUserId, source: 'created', persisted: persist(customer.id) };
+  }
+  throw new BillingError('stripe_unavailable', 'The payment provider did not answer in time. Nothing was charged; please try again.');
 }

@@ -12,7 +12,9 @@ export const errorStatus = {
   body_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
+  stripe_misconfigured: 500,
   stripe_unavailable: 502,
+  stripe_rate_limited: 503,
   auth_unavailable: 502,
   database_unavailable: 503,
 } as const;
@@ -21,10 +23,16 @@ export type BillingErrorCode = keyof typeof errorStatus;
 
 export class BillingError extends Error {
   readonly code: BillingErrorCode;
-  constructor(code: BillingErrorCode, message: string, options?: { cause?: unknown }) {
+  /** Seconds a client should wait before trying again, sent as `Retry-After`. */
+  readonly retryAfter: number | undefined;
+  /** For a misconfiguration: the setting an operator has to fix (named in the log, never in the response). */
+  readonly setting: string | undefined;
+  constructor(code: BillingErrorCode, message: string, options?: { cause?: unknown; retryAfter?: number; setting?: string }) {
     super(message, options);
     this.name = 'BillingError';
     this.code = code;
+    this.retryAfter = options?.retryAfter;
+    this.setting = options?.setting;
   }
   get status(): number {
     return errorStatus[this.code];
@@ -61,6 +69,7 @@ export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
   const response = Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   response.headers.set('Cache-Control', 'no-store');
   if (error.code === 'method_not_allowed') response.headers.set('Allow', 'POST');
+  if (error.retryAfter !== undefined) response.headers.set('Retry-After', String(error.retryAfter));
   return response;
 }
 

@@ -1,5 +1,8 @@
 // POST /api/billing/checkout's core: Web Request in, Response out, no Next.js, so it runs at the edge, in Node and in
 // workerd. Checks run cheapest-first and all of them before any upstream call that costs money or a round trip.
+import type Stripe from 'stripe';
+import { clearStaleStripeCustomerId, saveStripeCustomerId } from '@/db/queries';
+import { callStripe, isStaleCustomer } from './call-stripe';
 import type { CheckoutOptions } from './checkout-options-from-config';
 import type { ClerkUsers } from './clerk-users';
 import { createCheckoutSession } from './create-checkout-session';
@@ -37,6 +40,25 @@ function assertSameOrigin(request: Request, appUrl: string): void {
   }
 }
 
+// How long Stripe calls may keep retrying 429s; the answer then is 503 with Retry-After rather than a hung page.
+const STRIPE_BUDGET_MS = 4_000;
+const MAX_STALE_REPAIRS = 3;
+const PERSIST_RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000];
+
+/** Retries saving a new customer id after the response until it holds, so the 24 h key expiry finds it in the row. */
+async function retryPersist(deps: CheckoutDeps, appUserId: string, customerId: string, requestId: string): Promise<void> {
+  for (const delay of PERSIST_RETRY_DELAYS_MS) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      await saveStripeCustomerId(deps.db, appUserId, customerId);
+      return;
+    } catch {
+      // try again after the next delay
+    }
+  }
+  deps.log({ route: 'checkout', requestId, status: 0, outcome: 'customer_persist_failed', timings: {} });
+}
+
 const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
 
 /** The price a signed-out form post chose, only if it is one of ours: it is carried to the page the buyer lands on. */
@@ -66,26 +88,47 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
     if (!price) throw new BillingError('invalid_price', 'priceId must be one of the prices on the pricing page.');
     facts.priceId = price.priceId;
 
-    const customer = await ensureStripeCustomer(identity, deps, ctx);
-    facts.customerSource = customer.source;
-    const [session, persisted] = await Promise.all([
+    const deadline = Date.now() + STRIPE_BUDGET_MS;
+    let customer = await ensureStripeCustomer(identity, deps, ctx, { deadline });
+    const createSession = () =>
       ctx.time('stripe', () =>
-        callUpstream('stripe', () =>
-          createCheckoutSession(deps.stripe, deps.markerKey, {
-            price,
-            customerId: customer.customerId,
-            appUserId: customer.appUserId,
-            clerkUserId: identity.clerkUserId,
-            appUrl: deps.appUrl,
-            options: deps.checkoutOptions,
-          }),
+        callStripe(
+          () =>
+            createCheckoutSession(deps.stripe, deps.markerKey, {
+              price,
+              customerId: customer.customerId,
+              appUserId: customer.appUserId,
+              clerkUserId: identity.clerkUserId,
+              appUrl: deps.appUrl,
+              options: deps.checkoutOptions,
+            }),
+          { deadline },
         ),
-      ),
-      customer.persisted,
-    ]);
+      );
+    // Deleted in the Dashboard, a test-mode id under live keys, a restored database: replaced in this request. A key
+    // generation may replay an older deleted customer, so each round remembers every stale id seen.
+    const stale = new Set<string>();
+    let session: Stripe.Checkout.Session | null = null;
+    while (session === null) {
+      try {
+        session = await createSession();
+      } catch (err) {
+        if (!(err instanceof BillingError && isStaleCustomer(err.cause)) || stale.size >= MAX_STALE_REPAIRS) throw err;
+        stale.add(customer.customerId);
+        await customer.persisted;
+        const gone = customer.customerId;
+        await ctx.time('db', () => callUpstream('db', () => clearStaleStripeCustomerId(deps.db, customer.appUserId, gone)));
+        customer = await ensureStripeCustomer(identity, deps, ctx, { deadline, stale });
+      }
+    }
+    if (stale.size > 0) facts.staleCustomers = stale.size;
+    facts.customerSource = customer.source;
+    const persisted = await customer.persisted;
     facts.persist = persisted;
-    if (customer.source === 'created') {
-      // Off the critical path: puts the ids into the token's claims so this buyer's next checkout skips the database.
+    if (persisted === 'failed') deps.waitUntil(retryPersist(deps, customer.appUserId, customer.customerId, ctx.requestId));
+    if (customer.source === 'created' || customer.source === 'found' || stale.size > 0) {
+      // Off the critical path: puts the ids into the token's claims so this buyer's next checkout skips the database
+      // (and replaces a stale id there).
       deps.waitUntil(
         deps.clerk
           .saveBillingMetadata(identity.clerkUserId, { stripeCustomerId: customer.customerId, appUserId: customer.appUserId })
@@ -101,6 +144,10 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
     const error = asBillingError(err);
     if (error.cause !== undefined) facts.cause = describeError(error.cause);
     outcome = error.code;
+    if (error.setting !== undefined) {
+      // Loud on purpose: no retry fixes this, an operator has to.
+      deps.log({ route: 'checkout', requestId: ctx.requestId, status: 500, outcome: 'SHOP_MISCONFIGURED', timings: {}, level: 'error', setting: error.setting, priceId: facts.priceId });
+    }
     response = navigation ? toNavigationResponse(error, deps.appUrl, signInPrice) : toErrorResponse(error);
   }
   response.headers.set('Cache-Control', 'no-store');

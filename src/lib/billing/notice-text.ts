@@ -7,6 +7,8 @@ const NOTICES: Record<string, string> = {
   unsupported_media_type: 'Your request could not be read. Please press Buy Now again.',
   method_not_allowed: 'Choose a pack below and press Buy Now to start a checkout.',
   stripe_unavailable: 'The payment provider did not answer. Nothing was charged; please try again in a moment.',
+  stripe_rate_limited: 'The payment provider is busy. Nothing was charged; please try again in a few seconds.',
+  stripe_misconfigured: 'Checkout is not available right now because of a problem on our side. Nothing was charged; we have been alerted.',
   database_unavailable: 'Billing is briefly unavailable. Nothing was charged; please try again in a moment.',
   auth_unavailable: 'The sign-in service did not answer. Nothing was charged; please try again in a moment.',
   internal_error: 'Something went wrong on our side. Nothing was charged; please try again.',
