@@ -15,7 +15,9 @@ const documented: [BillingErrorCode, number][] = [
   ['body_too_large', 413],
   ['unsupported_media_type', 415],
   ['internal_error', 500],
+  ['stripe_misconfigured', 500],
   ['stripe_unavailable', 502],
+  ['stripe_rate_limited', 503],
   ['auth_unavailable', 502],
   ['database_unavailable', 503],
 ];
