@@ -106,7 +106,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clerk,
     key,
     env,
-    mintToken: (mint) => mintSessionToken(key, mint),
+    // Clerk sets azp to the origin the session is used from; the app accepts only its own.
+    mintToken: (mint) => mintSessionToken(key, { ...mint, claims: { azp: appUrl, ...mint.claims } }),
     async stop() {
       await Promise.allSettled([neonEndpoint.stop(), stripe.stop(), clerk.stop()]);
     },

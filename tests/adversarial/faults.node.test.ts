@@ -7,7 +7,6 @@ import { startLocalStack, type LocalStack } from '@local/stack';
 import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 
 const TIMEOUT_MS = 400;
 let stack: LocalStack;
@@ -20,7 +19,6 @@ beforeAll(async () => {
   const env = stack.env;
   deps = {
     ...createBillingServices(env, { timeoutMs: TIMEOUT_MS, maxNetworkRetries: 1 }),
-    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!),
     waitUntil: () => {},
     log: (line) => void logLines.push(JSON.stringify(line)),
   };
