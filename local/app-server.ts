@@ -8,8 +8,8 @@ const nextBin = fileURLToPath(new URL('../node_modules/next/dist/bin/next', impo
 
 export interface AppServer { url: string; pid: number | undefined; output: () => string; stop(): Promise<void> }
 
-function run(args: string[], env: Record<string, string>, onOutput: (text: string) => void): ChildProcess {
-  const child = spawn(process.execPath, [nextBin, ...args], {
+function run(args: string[], env: Record<string, string>, onOutput: (text: string) => void, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, nextBin, ...args], {
     cwd: root,
     env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,10 +57,13 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
   throw new Error(`next did not start serving ${url}:\n${output().slice(-4000)}`);
 }
 
-/** `mode: 'start'` serves the last build; `'dev'` runs `next dev`. Serve on `localhost`: see platform notes. */
-export async function startApp(env: Record<string, string>, port: number, mode: 'start' | 'dev' = 'start'): Promise<AppServer> {
+/**
+ * `mode: 'start'` serves the last build; `'dev'` runs `next dev`. Serve on `localhost`: see platform notes. `nodeArgs`
+ * go to the node binary itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function startApp(env: Record<string, string>, port: number, mode: 'start' | 'dev' = 'start', nodeArgs: string[] = []): Promise<AppServer> {
   let output = '';
-  const child = run([mode, '-p', String(port)], env, (text) => (output += text));
+  const child = run([mode, '-p', String(port)], env, (text) => (output += text), nodeArgs);
   const url = `http://localhost:${port}`;
   await waitUntilServing(url, child, () => output);
   return {

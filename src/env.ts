@@ -83,7 +83,10 @@ export const env = createEnv({
     STRIPE_PRICE_SINGLE_FLIGHT: priceId('STRIPE_PRICE_SINGLE_FLIGHT', 'Single Flight Workshop'),
     STRIPE_PRICE_SERIAL_ENTREPRENEUR: priceId('STRIPE_PRICE_SERIAL_ENTREPRENEUR', 'Serial Entrepreneur Pack'),
     CLERK_SECRET_KEY: required('CLERK_SECRET_KEY', 'Clerk Dashboard → API keys → Secret key (sk_…)'),
-    CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
+    // Required: the billing API routes verify sessions themselves, networkless, with this key (no JWKS fetch at the edge).
+    CLERK_JWT_KEY: required('CLERK_JWT_KEY', 'Clerk Dashboard → API keys → JWT public key → PEM').pipe(
+      z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)'),
+    ),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
     CLERK_LOCAL_PROXY_URL: optionalUrl('CLERK_LOCAL_PROXY_URL'),
     STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES: flag('STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES'),
@@ -94,6 +97,8 @@ export const env = createEnv({
       .optional(),
     BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
     CRON_SECRET: z.string().min(16, 'CRON_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+    // Local benchmarking only: serves /api/bench/* (a no-op route and the plan's baseline checkout); 404 otherwise.
+    BILLING_BENCH_ROUTES: z.enum(['0', '1']).optional(),
   },
   client: {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'Clerk Dashboard → API keys → Publishable key (pk_…)').refine(
@@ -121,6 +126,7 @@ export const env = createEnv({
     STRIPE_CHECKOUT_LOCALE: process.env.STRIPE_CHECKOUT_LOCALE,
     BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
     CRON_SECRET: process.env.CRON_SECRET,
+    BILLING_BENCH_ROUTES: process.env.BILLING_BENCH_ROUTES,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
     NEXT_PUBLIC_SIGN_IN_URL: process.env.NEXT_PUBLIC_SIGN_IN_URL,
     NEXT_PUBLIC_APP_URL: process.env.NEXT_PUBLIC_APP_URL,

@@ -1,6 +1,7 @@
-// Clerk at the edge: verifies the session token (networkless when CLERK_JWT_KEY is set) and hands auth() to routes.
-// Signed-out requests pass through; each route answers its own 401. The Stripe webhook is not matched: Stripe's
-// signature, not a session, authenticates it; nor is the reconciliation cron (its Bearer CRON_SECRET is no session).
+// Clerk at the edge, for pages only: verifies the session token networkless (CLERK_JWT_KEY) and, on a GET document
+// request with an expired token, runs Clerk's handshake to refresh it. Signed-out requests pass through; each page
+// decides. API routes are not matched: the billing routes verify the token themselves (authenticate-session.ts) at a
+// fraction of the middleware's CPU, Stripe's signature authenticates the webhook and a Bearer CRON_SECRET the cron.
 import { clerkMiddleware } from '@clerk/nextjs/server';
 import { env } from '@/env';
 
@@ -15,8 +16,5 @@ export default clerkMiddleware({
 });
 
 export const config = {
-  matcher: [
-    '/((?!_next|api/billing/(?:webhook|reconcile)|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)',
-    '/(api(?!/billing/(?:webhook|reconcile)))(.*)',
-  ],
+  matcher: ['/((?!_next|api/|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)'],
 };

@@ -6,7 +6,6 @@ import { startLocalStack, type LocalStack } from '@local/stack';
 import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 import { recordFigures } from '../support/figures';
 import { leakNeedles } from '../support/leak-patterns';
 import { leakCheck } from '../support/leaks';
@@ -23,7 +22,6 @@ beforeAll(async () => {
   const env = stack.env;
   deps = {
     ...createBillingServices(env, { timeoutMs: TIMEOUT_MS, maxNetworkRetries: 1 }),
-    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!, env.NEXT_PUBLIC_APP_URL!),
     waitUntil: () => {},
     log: (line) => void logLines.push(JSON.stringify(line)),
   };

@@ -10,7 +10,6 @@ import { startStripeEmulator, type StripeEmulator } from '@local/stripe-emulator
 import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout } from '@/lib/billing/handle-checkout';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 import { readEnvFile } from '../../scripts/stripe/env-file';
 import { runDoctor } from '../../scripts/stripe/doctor';
 import { runStripeSetup } from '../../scripts/stripe/setup';
@@ -107,7 +106,7 @@ describe('npm run stripe:setup on a fresh account', () => {
         headers: { origin: app.origin, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ priceId: file.STRIPE_PRICE_SERIAL_ENTREPRENEUR }),
       }),
-      { ...services, authenticate: authenticateWithJwtKey(stackEnv.CLERK_JWT_KEY!, stackEnv.NEXT_PUBLIC_APP_URL!), waitUntil: () => undefined, log: () => undefined },
+      { ...services, waitUntil: () => undefined, log: () => undefined },
     );
     expect(response.status).toBe(303);
     const sessionId = response.headers.get('location')!.split('/').pop()!;

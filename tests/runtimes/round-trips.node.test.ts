@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@local/stack';
 import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
-import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 
 let stack: LocalStack;
 let deps: CheckoutDeps;
@@ -15,7 +14,6 @@ beforeAll(async () => {
   const env = stack.env;
   deps = {
     ...createBillingServices(env),
-    authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!, env.NEXT_PUBLIC_APP_URL!),
     waitUntil: (work) => void background.push(work),
     log: () => {},
   };

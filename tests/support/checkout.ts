@@ -2,7 +2,6 @@
 // verification, and collects its log lines so tests can assert nothing secret is logged.
 import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
 import type { LogLine } from '@/lib/billing/request-context';
-import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 import { servicesFromStack, stack } from './stack';
 
 export async function checkoutHarness(overrides: Partial<CheckoutDeps> & { timeoutMs?: number; maxNetworkRetries?: number } = {}) {
@@ -11,7 +10,6 @@ export async function checkoutHarness(overrides: Partial<CheckoutDeps> & { timeo
   const background: Promise<unknown>[] = [];
   const deps: CheckoutDeps = {
     ...services,
-    authenticate: authenticateWithJwtKey(services.env.CLERK_JWT_KEY!, services.appUrl),
     waitUntil: (work) => void background.push(work),
     log: (line) => void logs.push(line),
     ...overrides,

@@ -13,6 +13,7 @@ const valid = {
   STRIPE_PRICE_SERIAL_ENTREPRENEUR: 'price_serial',
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: 'pk_test_abc',
   CLERK_SECRET_KEY: 'sk_test_clerk_value_secret',
+  CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----',
   NEXT_PUBLIC_APP_URL: 'http://localhost:3000',
 };
 
@@ -40,9 +41,9 @@ describe('npm run check:env', () => {
   });
 
   it('lists every problem at once, without echoing any value', async () => {
-    const { code, output } = await checkEnv({ ...valid, STRIPE_PRICE_SERIAL_ENTREPRENEUR: 'prod_X', STRIPE_SECRET_KEY: undefined, CLERK_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: 'nope-secret-value' });
+    const { code, output } = await checkEnv({ ...valid, STRIPE_PRICE_SERIAL_ENTREPRENEUR: 'prod_X', STRIPE_SECRET_KEY: undefined, CLERK_SECRET_KEY: undefined, CLERK_JWT_KEY: undefined, STRIPE_WEBHOOK_SECRET: 'nope-secret-value' });
     expect(code).toBe(1);
-    for (const name of ['STRIPE_PRICE_SERIAL_ENTREPRENEUR', 'STRIPE_SECRET_KEY is missing', 'CLERK_SECRET_KEY is missing', 'STRIPE_WEBHOOK_SECRET must be']) {
+    for (const name of ['STRIPE_PRICE_SERIAL_ENTREPRENEUR', 'STRIPE_SECRET_KEY is missing', 'CLERK_SECRET_KEY is missing', 'CLERK_JWT_KEY is missing', 'STRIPE_WEBHOOK_SECRET must be']) {
       expect(output).toContain(name);
     }
     expect(output).not.toContain('nope-secret-value');

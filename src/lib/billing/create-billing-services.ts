@@ -1,6 +1,7 @@
 // Builds the billing services (db, Stripe, Clerk users, price map, URLs) from configuration values, the same way in
 // every runtime: the app passes its validated env, the workerd entry its bindings, tests the local stack's env.
 import { createDb } from '@/db/client';
+import { authenticateSession } from './authenticate-session';
 import { checkoutOptionsFromConfig } from './checkout-options-from-config';
 import { createClerkUsers } from './clerk-users';
 import { buildPriceCatalog } from './price-config';
@@ -24,13 +25,16 @@ export function createBillingServices(config: BillingConfig, { timeoutMs, maxNet
     const value = config[name];
     return typeof value === 'string' && value.length > 0 ? value : undefined;
   };
+  const appUrl = required('NEXT_PUBLIC_APP_URL');
   return {
     db: createDb({ databaseUrl: required('DATABASE_URL'), fetchEndpoint: optional('NEON_FETCH_ENDPOINT'), timeoutMs }),
     stripe: createStripeClient({ secretKey: required('STRIPE_SECRET_KEY'), apiBase: optional('STRIPE_API_BASE'), timeoutMs, maxNetworkRetries }),
     clerk: createClerkUsers({ secretKey: required('CLERK_SECRET_KEY'), apiUrl: optional('CLERK_API_URL') }),
     prices: buildPriceCatalog({ singleFlight: required('STRIPE_PRICE_SINGLE_FLIGHT'), serialEntrepreneur: required('STRIPE_PRICE_SERIAL_ENTREPRENEUR') }),
-    appUrl: required('NEXT_PUBLIC_APP_URL'),
+    appUrl,
     checkoutOptions: checkoutOptionsFromConfig(config),
+    /** Signed-in buyer of an API request, verified networkless; tokens minted for another origin are refused. */
+    authenticate: authenticateSession({ jwtKey: required('CLERK_JWT_KEY'), authorizedParties: [new URL(appUrl).origin] }),
     webhookSecret: required('STRIPE_WEBHOOK_SECRET'),
     // The marker's HMAC key: the Stripe secret key, which Payment Links and Dashboard users never see. Sessions opened
     // before a key roll then fail the check and land in `unmatched` (recorded, alerted, resolved by an adjustment).

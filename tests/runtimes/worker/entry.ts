@@ -4,7 +4,6 @@ import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout } from '@/lib/billing/handle-checkout';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
 import { jsonLogger } from '@/lib/billing/request-context';
-import { authenticateWithJwtKey } from '@/lib/billing/verify-session-token';
 
 type Env = Record<string, string>;
 interface ExecutionContext { waitUntil(work: Promise<unknown>): void }
@@ -15,7 +14,7 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (path === '/api/billing/checkout') {
-      return handleCheckout(request, { ...services(env), authenticate: authenticateWithJwtKey(env.CLERK_JWT_KEY!, env.NEXT_PUBLIC_APP_URL!), waitUntil: (w) => ctx.waitUntil(w) });
+      return handleCheckout(request, { ...services(env), waitUntil: (w) => ctx.waitUntil(w) });
     }
     if (path === '/api/billing/webhook') return handleStripeWebhook(request, services(env));
     return new Response('not found', { status: 404 });

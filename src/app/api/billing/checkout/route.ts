@@ -1,23 +1,15 @@
 // POST /api/billing/checkout — send a signed-in buyer to Stripe Checkout (303, or {url} for JSON callers).
-import { auth } from '@clerk/nextjs/server';
+// Not behind clerkMiddleware (see middleware.ts): the core verifies the session itself, which costs a fraction of the
+// middleware's CPU and keeps @clerk/nextjs out of this function's bundle.
 import { after } from 'next/server';
 import { handleCheckout } from '@/lib/billing/handle-checkout';
-import { identityFromClaims } from '@/lib/billing/identity';
 import { jsonLogger } from '@/lib/billing/request-context';
 import { billingServices } from '@/lib/billing/services';
 
 export const runtime = 'edge';
 
 function checkout(request: Request): Promise<Response> {
-  return handleCheckout(request, {
-    ...billingServices(),
-    authenticate: async () => {
-      const { userId, sessionClaims } = await auth();
-      return identityFromClaims(userId, sessionClaims);
-    },
-    waitUntil: (work) => after(work),
-    log: jsonLogger,
-  });
+  return handleCheckout(request, { ...billingServices(), waitUntil: (work) => after(work), log: jsonLogger });
 }
 
 export const POST = checkout;

@@ -1,5 +1,6 @@
-// The plan's checkout algorithm, strictly sequential, as the benchmark's baseline: read the user, create the
-// customer, persist it, and only then create the session. Same clients and stand-ins as the real core.
+// The plan's checkout algorithm, strictly sequential, as the benchmark's baseline (served by /api/bench/baseline-checkout
+// so it pays for HTTP, the router and the edge sandbox like the real route): read the user, create the customer,
+// persist it, and only then create the session. Same clients and stand-ins as the real core.
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
 import { findUserByClerkId, saveStripeCustomerId } from '@/db/queries';
