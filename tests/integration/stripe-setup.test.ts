@@ -99,7 +99,7 @@ describe('npm run stripe:setup on a fresh account', () => {
     // The app, configured from the env file, sells the Serial Entrepreneur Pack.
     const services = createBillingServices(appConfig());
     const userId = newClerkUserId('setup');
-    const token = await stack.mintToken({ userId, email: `${userId}@example.com` });
+    const token = await stack.mintToken({ userId, email: `${userId}@example.com`, claims: { azp: app.origin } });
     const response = await handleCheckout(
       new Request(`${app.origin}/api/billing/checkout`, {
         method: 'POST',
