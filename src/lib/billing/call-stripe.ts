@@ -4,8 +4,8 @@
 import { BillingError, callUpstream } from './errors';
 
 export interface StripeCallOptions {
-  /** Epoch ms after which no further 429 retry starts; the caller's answer must not wait longer. */
-  deadline: number;
+  /** Epoch ms after which no further 429 retry starts; the caller's answer must not wait longer. Default: 4 s from now. */
+  deadline?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -18,6 +18,7 @@ interface StripeLikeError {
   headers?: Record<string, string>;
 }
 
+const DEFAULT_BUDGET_MS = 4_000;
 const BASE_DELAY_MS = 100;
 const MAX_DELAY_MS = 1_000;
 const RETRY_AFTER_SECONDS = 1;
@@ -42,12 +43,14 @@ export function isStaleCustomer(err: unknown): boolean {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function callStripe<T>(call: () => Promise<T>, { deadline, sleep = defaultSleep, random = Math.random }: StripeCallOptions): Promise<T> {
+export async function callStripe<T>(call: () => Promise<T>, { deadline = Date.now() + DEFAULT_BUDGET_MS, sleep = defaultSleep, random = Math.random }: StripeCallOptions = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await callUpstream('stripe', call);
     } catch (err) {
       const cause = (err as BillingError).cause as StripeLikeError | undefined;
+      // Our own answers (a session Stripe does not know → not_found) pass through as they are.
+      if (cause === undefined) throw err;
       const setting = misconfiguredSetting(cause);
       if (setting !== null) {
         throw new BillingError('stripe_misconfigured', 'The shop is misconfigured and cannot take payments right now. Nothing was charged.', { cause, setting });

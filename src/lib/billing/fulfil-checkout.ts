@@ -6,6 +6,7 @@ import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUn
 import type { UnmatchedReason } from '@/db/schema';
 import { verifyCheckoutMarker, type MarkedFields } from './checkout-marker';
 import { BillingError, callUpstream } from './errors';
+import { callStripe } from './call-stripe';
 import { getPriceConfig, type PriceConfig, type PurchasedPrice } from './price-config';
 
 export interface FulfilmentDeps {
@@ -50,7 +51,7 @@ export interface FulfilOptions {
 /** Safe to call any number of times, concurrently: the ledger statement decides who credits. */
 export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, options: FulfilOptions = {}): Promise<FulfilmentResult> {
   if (!/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) throw new BillingError('not_found', 'No such purchase.');
-  const session = await callUpstream('stripe', () => retrieveSession(deps.stripe, sessionId));
+  const session = await callStripe(() => retrieveSession(deps.stripe, sessionId));
   const clerkUserId = session.metadata?.clerkUserId ?? null;
   if (options.ownerClerkUserId !== undefined && clerkUserId !== options.ownerClerkUserId) {
     throw new BillingError('not_found', 'No such purchase.');

@@ -4,6 +4,7 @@
 import type Stripe from 'stripe';
 import { reinstateDispute } from '@/db/queries';
 import { callUpstream } from './errors';
+import { callStripe } from './call-stripe';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
@@ -12,12 +13,12 @@ const idOf = (value: string | { id: string } | null | undefined) => (typeof valu
 
 export async function handleDisputeEvent(event: Stripe.Event, deps: FulfilmentDeps): Promise<EventResult> {
   const disputeId = (event.data.object as Stripe.Dispute).id;
-  const dispute = await callUpstream('stripe', () => deps.stripe.disputes.retrieve(disputeId));
+  const dispute = await callStripe(() => deps.stripe.disputes.retrieve(disputeId));
   const facts = { dispute: dispute.id, status: dispute.status };
   // An inquiry moves no money; if it escalates, Stripe sends the chargeback's own events.
   if (dispute.status.startsWith('warning_')) return { outcome: 'ignored', facts };
   const chargeId = idOf(dispute.charge);
-  const charge = chargeId ? await callUpstream('stripe', () => deps.stripe.charges.retrieve(chargeId)) : null;
+  const charge = chargeId ? await callStripe(() => deps.stripe.charges.retrieve(chargeId)) : null;
   const paymentIntentId = idOf(charge?.payment_intent);
   if (!charge || !paymentIntentId) return { outcome: 'ignored', facts };
   const withdrawn = await reversePayment(

@@ -1,7 +1,7 @@
 // charge.refunded / refund.created / refund.updated: re-reads the charge and all its refunds from Stripe and takes
 // back each succeeded refund's share of the credits, once per refund, whichever of these events arrives first.
 import type Stripe from 'stripe';
-import { callUpstream } from './errors';
+import { callStripe } from './call-stripe';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
@@ -13,8 +13,8 @@ export async function handleRefundEvent(event: Stripe.Event, deps: FulfilmentDep
   const chargeId = object.object === 'charge' ? object.id : idOf(object.charge);
   if (!chargeId) return { outcome: 'ignored' };
   const [charge, refunds] = await Promise.all([
-    callUpstream('stripe', () => deps.stripe.charges.retrieve(chargeId)),
-    callUpstream('stripe', () => deps.stripe.refunds.list({ charge: chargeId, limit: 100 }).autoPagingToArray({ limit: 10_000 })),
+    callStripe(() => deps.stripe.charges.retrieve(chargeId)),
+    callStripe(() => deps.stripe.refunds.list({ charge: chargeId, limit: 100 }).autoPagingToArray({ limit: 10_000 })),
   ]);
   const paymentIntentId = idOf(charge.payment_intent);
   if (!paymentIntentId) return { outcome: 'ignored', facts: { charge: chargeId } };
