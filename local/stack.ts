@@ -98,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     CLERK_API_URL: clerk.apiUrl,
     NEXT_PUBLIC_SIGN_IN_URL: clerk.signInUrl,
     NEXT_PUBLIC_APP_URL: appUrl,
+    CREDITS_SERVICE_SECRET: secret('svc_local_') + randomBytes(12).toString('hex'),
   };
 
   return {

@@ -42,6 +42,8 @@ export const env = createEnv({
     CLERK_JWT_KEY: z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)').optional(),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
     BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
+    CREDIT_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
+    CREDITS_SERVICE_SECRET: z.string().min(32, 'CREDITS_SERVICE_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   },
   client: {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'Clerk Dashboard → API keys → Publishable key (pk_…)').refine(
@@ -63,6 +65,8 @@ export const env = createEnv({
     CLERK_JWT_KEY: process.env.CLERK_JWT_KEY,
     CLERK_API_URL: process.env.CLERK_API_URL,
     BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
+    CREDIT_HOLD_TTL_SECONDS: process.env.CREDIT_HOLD_TTL_SECONDS,
+    CREDITS_SERVICE_SECRET: process.env.CREDITS_SERVICE_SECRET,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
     NEXT_PUBLIC_SIGN_IN_URL: process.env.NEXT_PUBLIC_SIGN_IN_URL,
     NEXT_PUBLIC_APP_URL: process.env.NEXT_PUBLIC_APP_URL,

@@ -10,6 +10,13 @@ export const errorStatus = {
   method_not_allowed: 405,
   body_too_large: 413,
   unsupported_media_type: 415,
+  invalid_idempotency_key: 400,
+  invalid_credits: 400,
+  insufficient_credits: 409,
+  idempotency_key_reused: 409,
+  hold_expired: 409,
+  hold_released: 409,
+  hold_confirmed: 409,
   internal_error: 500,
   stripe_unavailable: 502,
   auth_unavailable: 502,
@@ -20,10 +27,13 @@ export type BillingErrorCode = keyof typeof errorStatus;
 
 export class BillingError extends Error {
   readonly code: BillingErrorCode;
-  constructor(code: BillingErrorCode, message: string, options?: { cause?: unknown }) {
+  /** Facts the caller can act on (e.g. the balance with insufficient_credits); never upstream text. */
+  readonly details?: Record<string, unknown>;
+  constructor(code: BillingErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message, options);
     this.name = 'BillingError';
     this.code = code;
+    this.details = options?.details;
   }
   get status(): number {
     return errorStatus[this.code];
@@ -57,7 +67,7 @@ export function asBillingError(err: unknown): BillingError {
 /** JSON error body; the message is ours, never an upstream's text, a stack or a secret. */
 export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
   const error = asBillingError(err);
-  const response = Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
+  const response = Response.json({ error: { code: error.code, message: error.message, ...error.details } }, { status: error.status, headers });
   response.headers.set('Cache-Control', 'no-store');
   if (error.code === 'method_not_allowed') response.headers.set('Allow', 'POST');
   return response;

@@ -3,7 +3,8 @@
 import type { ClerkUsers } from './clerk-users';
 import { createCheckoutSession } from './create-checkout-session';
 import { ensureStripeCustomer, type CustomerDeps } from './ensure-stripe-customer';
-import { asBillingError, BillingError, callUpstream, toErrorResponse } from './errors';
+import { BillingError, callUpstream } from './errors';
+import { finishRequest } from './finish-request';
 import type { BuyerIdentity } from './identity';
 import { parseCheckoutRequest } from './parse-checkout-request';
 import { getPriceConfig, type PriceConfig } from './price-config';
@@ -36,7 +37,6 @@ const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').in
 export async function handleCheckout(request: Request, deps: CheckoutDeps): Promise<Response> {
   const ctx = new RequestContext(request);
   const facts: Record<string, unknown> = {};
-  let outcome = 'ok';
   let response: Response;
   try {
     if (request.method !== 'POST') throw new BillingError('method_not_allowed', 'Use POST to start a checkout.');
@@ -79,14 +79,8 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
     response = wantsJson(request)
       ? Response.json({ url: session.url })
       : new Response(null, { status: 303, headers: { Location: session.url } });
-  } catch (err) {
-    const error = asBillingError(err);
-    if (error.cause !== undefined) facts.cause = describeError(error.cause);
-    outcome = error.code;
-    response = toErrorResponse(error);
+  } catch (error) {
+    return finishRequest(ctx, deps.log, { route: 'checkout', facts, outcome: 'ok' }, { error });
   }
-  response.headers.set('Cache-Control', 'no-store');
-  response.headers.set('Server-Timing', ctx.serverTiming());
-  deps.log({ route: 'checkout', requestId: ctx.requestId, status: response.status, outcome, timings: ctx.timings(), ...facts });
-  return response;
+  return finishRequest(ctx, deps.log, { route: 'checkout', facts, outcome: 'ok' }, { response });
 }

@@ -17,7 +17,7 @@ function bodyKind(contentType: string | null): BodyKind {
 const tooLarge = () => new BillingError('body_too_large', `The request body must be at most ${MAX_CHECKOUT_BODY_BYTES} bytes.`);
 
 /** Reads at most `limit` bytes, without trusting Content-Length (it may be absent or lie). */
-async function readCapped(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readCapped(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return new Uint8Array();

@@ -1,0 +1,29 @@
+// POST /api/credits/{spend,holds,holds/:id/confirm,holds/:id/release} and their /api/credits/service/… twins.
+import { auth } from '@clerk/nextjs/server';
+import { env } from '@/env';
+import { handleCreditsRequest } from '@/lib/billing/handle-credits-request';
+import { identityFromClaims } from '@/lib/billing/identity';
+import { jsonLogger } from '@/lib/billing/request-context';
+import { billingServices } from '@/lib/billing/services';
+
+export const runtime = 'edge';
+
+function credits(request: Request): Promise<Response> {
+  return handleCreditsRequest(request, {
+    db: billingServices().db,
+    authenticate: async () => {
+      const { userId, sessionClaims } = await auth();
+      return identityFromClaims(userId, sessionClaims);
+    },
+    serviceSecret: env.CREDITS_SERVICE_SECRET,
+    holdTtlSeconds: env.CREDIT_HOLD_TTL_SECONDS,
+    log: jsonLogger,
+  });
+}
+
+export const POST = credits;
+// Other methods get the same JSON 405 as every other billing error, instead of Next's empty one.
+export const GET = credits;
+export const PUT = credits;
+export const PATCH = credits;
+export const DELETE = credits;
