@@ -44,9 +44,8 @@ export async function creditsHarness() {
   const logs: LogLine[] = [];
   let offsetMs = 0;
   const deps: CreditsDeps = {
-    db: services.db,
+    ...services,
     authenticate: authenticateWithJwtKey(services.env.CLERK_JWT_KEY!),
-    serviceSecret: services.env.CREDITS_SERVICE_SECRET,
     holdTtlSeconds: HOLD_TTL_SECONDS,
     now: () => new Date(Date.now() + offsetMs),
     log: (line) => void logs.push(line),

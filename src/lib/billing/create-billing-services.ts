@@ -30,6 +30,10 @@ export function createBillingServices(config: BillingConfig, { timeoutMs, maxNet
     prices: buildPriceCatalog({ singleFlight: required('STRIPE_PRICE_SINGLE_FLIGHT'), serialEntrepreneur: required('STRIPE_PRICE_SERIAL_ENTREPRENEUR') }),
     appUrl: required('NEXT_PUBLIC_APP_URL'),
     webhookSecret: required('STRIPE_WEBHOOK_SECRET'),
+    /** The booking service's bearer secret for /api/credits/service/…; unset refuses every service caller. */
+    serviceSecret: optional('CREDITS_SERVICE_SECRET'),
+    // src/env.ts validates the app's value (same default); workerd bindings and tests arrive here unvalidated.
+    holdTtlSeconds: Number(config.CREDIT_HOLD_TTL_SECONDS ?? 900),
   };
 }
 

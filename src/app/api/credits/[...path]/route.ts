@@ -1,6 +1,5 @@
 // POST /api/credits/{spend,holds,holds/:id/confirm,holds/:id/release} and their /api/credits/service/… twins.
 import { auth } from '@clerk/nextjs/server';
-import { env } from '@/env';
 import { handleCreditsRequest } from '@/lib/billing/handle-credits-request';
 import { identityFromClaims } from '@/lib/billing/identity';
 import { jsonLogger } from '@/lib/billing/request-context';
@@ -10,13 +9,11 @@ export const runtime = 'edge';
 
 function credits(request: Request): Promise<Response> {
   return handleCreditsRequest(request, {
-    db: billingServices().db,
+    ...billingServices(),
     authenticate: async () => {
       const { userId, sessionClaims } = await auth();
       return identityFromClaims(userId, sessionClaims);
     },
-    serviceSecret: env.CREDITS_SERVICE_SECRET,
-    holdTtlSeconds: env.CREDIT_HOLD_TTL_SECONDS,
     log: jsonLogger,
   });
 }
