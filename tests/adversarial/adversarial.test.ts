@@ -159,7 +159,7 @@ describe('races', () => {
   });
 
   it('50 spends of 1 at once against a balance of 10, half by the buyer, half by the booking service: 10 granted, balance 0', async () => {
-    const userId = newClerkUserId('race-spend');
+    const userId = newClerkUserId('racespend');
     const token = await stack.mintToken({ userId, email: `${userId}@example.com` });
     await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [`usr_${userId}`, userId, `${userId}@example.com`]);
     await adjustCredits((await servicesFromStack()).db, { clerkUserId: userId, credits: 10, cause: `adjustment:adv:${userId}` });
