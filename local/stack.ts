@@ -102,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     NEXT_PUBLIC_SIGN_IN_URL: clerk.signInUrl,
     NEXT_PUBLIC_APP_URL: appUrl,
     CRON_SECRET: secret('cron_local_'),
+    CREDITS_SERVICE_SECRET: secret('svc_local_') + randomBytes(12).toString('hex'),
   };
 
   return {

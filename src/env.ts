@@ -99,6 +99,8 @@ export const env = createEnv({
     CRON_SECRET: z.string().min(16, 'CRON_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
     // Local benchmarking only: serves /api/bench/* (a no-op route and the plan's baseline checkout); 404 otherwise.
     BILLING_BENCH_ROUTES: z.enum(['0', '1']).optional(),
+    CREDIT_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
+    CREDITS_SERVICE_SECRET: z.string().min(32, 'CREDITS_SERVICE_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   },
   client: {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'Clerk Dashboard → API keys → Publishable key (pk_…)').refine(
@@ -127,6 +129,8 @@ export const env = createEnv({
     BILLING_UPSTREAM_TIMEOUT_MS: process.env.BILLING_UPSTREAM_TIMEOUT_MS,
     CRON_SECRET: process.env.CRON_SECRET,
     BILLING_BENCH_ROUTES: process.env.BILLING_BENCH_ROUTES,
+    CREDIT_HOLD_TTL_SECONDS: process.env.CREDIT_HOLD_TTL_SECONDS,
+    CREDITS_SERVICE_SECRET: process.env.CREDITS_SERVICE_SECRET,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
     NEXT_PUBLIC_SIGN_IN_URL: process.env.NEXT_PUBLIC_SIGN_IN_URL,
     NEXT_PUBLIC_APP_URL: process.env.NEXT_PUBLIC_APP_URL,

@@ -5,16 +5,17 @@ import { SignJWT } from 'jose';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralKeyPair, mintSessionToken } from '@local/auth';
+import { adjustCredits } from '@/db/credit-queries';
 import { recordFigures } from '../support/figures';
 import { leakCheck } from '../support/leaks';
-import { newClerkUserId, stack } from '../support/stack';
+import { newClerkUserId, servicesFromStack, stack } from '../support/stack';
 
 interface CheckoutCase { name: string; status: number; code: string | null; method: string; contentType: string | null; body: string | null; token: string; headers?: Record<string, string>; ignoredField?: string }
 interface WebhookCase { name: string; status: number; code: string | null; kind: string }
 const checkoutCorpus = JSON.parse(readFileSync(new URL('./checkout-corpus.json', import.meta.url), 'utf8')) as CheckoutCase[];
 const webhookCorpus = JSON.parse(readFileSync(new URL('./webhook-corpus.json', import.meta.url), 'utf8')) as WebhookCase[];
 
-const figures = { races: 0, duplicates: 0, bad_inputs: 0, handled: 0, stripe_calls_from_rejected: 0, reversal_races: 0, reversal_duplicates: 0, rate_limited: 0 };
+const figures = { races: 0, duplicates: 0, bad_inputs: 0, handled: 0, stripe_calls_from_rejected: 0, reversal_races: 0, reversal_duplicates: 0, rate_limited: 0, overdrafts: 0 };
 recordFigures('adversarial', () => ({ ...figures, leaks: leaks.count }));
 // This file runs alone against the app (the `app` project), so the emulator's log moves only for its own requests.
 const leaks = leakCheck({ appOutput: true });
@@ -201,6 +202,27 @@ describe('races', () => {
       const session = await stack.stripe<{ customer: string; metadata: { clerkUserId: string } }>('getSession', responses[i]!.headers.get('location')!.split('/').pop());
       expect(session).toMatchObject({ customer: mine[0]!.id, metadata: { clerkUserId: u } });
     }
+  });
+
+  it('50 spends of 1 at once against a balance of 10, half by the buyer, half by the booking service: 10 granted, balance 0', async () => {
+    const userId = newClerkUserId('racespend');
+    const token = await stack.mintToken({ userId, email: `${userId}@example.com` });
+    await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [`usr_${userId}`, userId, `${userId}@example.com`]);
+    await adjustCredits((await servicesFromStack()).db, { clerkUserId: userId, credits: 10, cause: `adjustment:adv:${userId}` });
+    const spend = (i: number) =>
+      fetch(`${appUrl}/api/credits/${i % 2 ? 'service/' : ''}spend`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `adv-${i}`, authorization: `Bearer ${i % 2 ? env.CREDITS_SERVICE_SECRET : token}` },
+        body: JSON.stringify({ credits: 1, ...(i % 2 ? { buyer: userId } : {}) }),
+      });
+    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => spend(i)));
+    for (const r of responses) await leaks.read(r, 'spend race response');
+    figures.races++;
+    const granted = responses.filter((r) => r.status === 201).length;
+    const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
+    figures.overdrafts += Math.max(0, granted - 10) + Math.max(0, -(row?.credit_balance ?? 0));
+    expect(responses.map((r) => r.status).sort()).toEqual([...Array(10).fill(201), ...Array(40).fill(409)]);
+    expect(row?.credit_balance).toBe(0);
   });
 
   it('webhook deliveries and success-page loads fulfilling one session at the same instant credit it once', async () => {

@@ -2,8 +2,11 @@
 // workerd, next start). Each runtime supplies only `send`: how a Web Request reaches its entry point.
 import { beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
+import { adjustCredits } from '@/db/credit-queries';
 import { handleCheckout } from '@/lib/billing/handle-checkout';
+import { handleCreditsRequest } from '@/lib/billing/handle-credits-request';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
+import { creditsRequest } from './credits';
 import { newClerkUserId, servicesFromStack, stack } from './stack';
 
 export interface RuntimeTarget {
@@ -85,6 +88,23 @@ export function describeBillingContract(runtime: string, setup: () => Promise<Ru
       const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
       expect(row?.credit_balance).toBe(1);
     });
+
+    it('credits: 12 concurrent spends of 1 against 5 let exactly 5 through; a replay answers the same; a hold confirms', async () => {
+      const { userId, token } = await buyer('rtcr');
+      await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [`usr_${userId}`, userId, `${userId}@example.com`]);
+      const { db } = await servicesFromStack();
+      await adjustCredits(db, { clerkUserId: userId, credits: 6, cause: `adjustment:rt:${userId}` });
+      const call = (path: string, key: string | null, body: unknown = {}) => target.send(creditsRequest(env.NEXT_PUBLIC_APP_URL!, path, { token, key, body }));
+      const held = (await (await call('holds', 'h1', { credits: 1 })).json()) as { hold: { id: string } };
+      const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => call('spend', `s${i}`, { credits: 1 }).then((r) => r.status)));
+      expect(statuses.filter((s) => s === 201)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+      const replay = await call('spend', 's0', { credits: 1 });
+      expect(replay.status).toBe(statuses[0] === 201 ? 200 : 409);
+      expect((await call(`holds/${held.hold.id}/confirm`, null)).status).toBe(200);
+      const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
+      expect(row?.credit_balance).toBe(0);
+    });
   });
 }
 
@@ -93,9 +113,11 @@ export async function coreTarget(): Promise<RuntimeTarget> {
   const services = await servicesFromStack();
   const log = () => {};
   return {
-    send: (request) =>
-      new URL(request.url).pathname === '/api/billing/webhook'
-        ? handleStripeWebhook(request, { ...services, log })
-        : handleCheckout(request, { ...services, waitUntil: () => {}, log }),
+    send: (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === '/api/billing/webhook') return handleStripeWebhook(request, { ...services, log });
+      if (path.startsWith('/api/credits/')) return handleCreditsRequest(request, { ...services, log });
+      return handleCheckout(request, { ...services, waitUntil: () => {}, log });
+    },
   };
 }

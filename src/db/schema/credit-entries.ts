@@ -34,6 +34,13 @@ export const creditEntries = pgTable(
     /** What caused the entry, unique: e.g. `checkout:cs_…`, `refund:re_…`, `dispute:du_…:withdrawn`, `spend:usr_…:<key>`. */
     cause: text('cause').notNull().unique(),
     purchaseId: text('purchase_id').references(() => purchases.id),
+    /** Spends and holds: what the caller spent on (e.g. a booking id), part of what an idempotency key is bound to.
+     *  Hold settlements: why — `confirm`, `release` or `expiry`. */
+    reference: text('reference'),
+    /** Holds: when the held credits stop being held and count as available again. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Spends, holds and their settlements: the stored balance right after this entry, so a replay answers the same. */
+    balanceAfter: integer('balance_after'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -39,6 +39,10 @@ export function createBillingServices(config: BillingConfig, { timeoutMs, maxNet
     // The marker's HMAC key: the Stripe secret key, which Payment Links and Dashboard users never see. Sessions opened
     // before a key roll then fail the check and land in `unmatched` (recorded, alerted, resolved by an adjustment).
     markerKey: required('STRIPE_SECRET_KEY'),
+    /** The booking service's bearer secret for /api/credits/service/…; unset refuses every service caller. */
+    serviceSecret: optional('CREDITS_SERVICE_SECRET'),
+    // src/env.ts validates the app's value (same default); workerd bindings and tests arrive here unvalidated.
+    holdTtlSeconds: Number(config.CREDIT_HOLD_TTL_SECONDS ?? 900),
   };
 }
 

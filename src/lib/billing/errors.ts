@@ -11,6 +11,13 @@ export const errorStatus = {
   method_not_allowed: 405,
   body_too_large: 413,
   unsupported_media_type: 415,
+  invalid_idempotency_key: 400,
+  invalid_credits: 400,
+  insufficient_credits: 409,
+  idempotency_key_reused: 409,
+  hold_expired: 409,
+  hold_released: 409,
+  hold_confirmed: 409,
   internal_error: 500,
   stripe_misconfigured: 500,
   stripe_unavailable: 502,
@@ -27,12 +34,15 @@ export class BillingError extends Error {
   readonly retryAfter: number | undefined;
   /** For a misconfiguration: the setting an operator has to fix (named in the log, never in the response). */
   readonly setting: string | undefined;
-  constructor(code: BillingErrorCode, message: string, options?: { cause?: unknown; retryAfter?: number; setting?: string }) {
+  /** Facts the caller can act on (e.g. the balance with insufficient_credits); never upstream text. */
+  readonly details?: Record<string, unknown>;
+  constructor(code: BillingErrorCode, message: string, options?: { cause?: unknown; retryAfter?: number; setting?: string; details?: Record<string, unknown> }) {
     super(message, options);
     this.name = 'BillingError';
     this.code = code;
     this.retryAfter = options?.retryAfter;
     this.setting = options?.setting;
+    this.details = options?.details;
   }
   get status(): number {
     return errorStatus[this.code];
@@ -66,7 +76,7 @@ export function asBillingError(err: unknown): BillingError {
 /** JSON error body; the message is ours, never an upstream's text, a stack or a secret. */
 export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
   const error = asBillingError(err);
-  const response = Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
+  const response = Response.json({ error: { code: error.code, message: error.message, ...error.details } }, { status: error.status, headers });
   response.headers.set('Cache-Control', 'no-store');
   if (error.code === 'method_not_allowed') response.headers.set('Allow', 'POST');
   if (error.retryAfter !== undefined) response.headers.set('Retry-After', String(error.retryAfter));

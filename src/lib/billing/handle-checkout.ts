@@ -7,7 +7,8 @@ import type { CheckoutOptions } from './checkout-options-from-config';
 import type { ClerkUsers } from './clerk-users';
 import { createCheckoutSession } from './create-checkout-session';
 import { ensureStripeCustomer, type CustomerDeps } from './ensure-stripe-customer';
-import { asBillingError, BillingError, callUpstream, toErrorResponse, toNavigationResponse } from './errors';
+import { BillingError, callUpstream, toNavigationResponse } from './errors';
+import { finishRequest } from './finish-request';
 import type { BuyerIdentity } from './identity';
 import { isBrowserNavigation } from './is-browser-navigation';
 import { parseCheckoutRequest } from './parse-checkout-request';
@@ -69,10 +70,9 @@ async function chosenPrice(request: Request, prices: readonly PriceConfig[]): Pr
 
 export async function handleCheckout(request: Request, deps: CheckoutDeps): Promise<Response> {
   const ctx = new RequestContext(request);
-  const facts: Record<string, unknown> = {};
-  let outcome = 'ok';
-  let response: Response;
   const navigation = isBrowserNavigation(request);
+  const facts: Record<string, unknown> = navigation ? { navigation } : {};
+  let response: Response;
   let signInPrice: string | null = null;
   try {
     if (request.method !== 'POST') throw new BillingError('method_not_allowed', 'Use POST to start a checkout.');
@@ -140,18 +140,9 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
     response = wantsJson(request)
       ? Response.json({ url: session.url })
       : new Response(null, { status: 303, headers: { Location: session.url } });
-  } catch (err) {
-    const error = asBillingError(err);
-    if (error.cause !== undefined) facts.cause = describeError(error.cause);
-    outcome = error.code;
-    if (error.setting !== undefined) {
-      // Loud on purpose: no retry fixes this, an operator has to.
-      deps.log({ route: 'checkout', requestId: ctx.requestId, status: 500, outcome: 'SHOP_MISCONFIGURED', timings: {}, level: 'error', setting: error.setting, priceId: facts.priceId });
-    }
-    response = navigation ? toNavigationResponse(error, deps.appUrl, signInPrice) : toErrorResponse(error);
+  } catch (error) {
+    const toResponse = navigation ? (e: BillingError) => toNavigationResponse(e, deps.appUrl, signInPrice) : undefined;
+    return finishRequest(ctx, deps.log, { route: 'checkout', facts, outcome: 'ok' }, { error }, toResponse);
   }
-  response.headers.set('Cache-Control', 'no-store');
-  response.headers.set('Server-Timing', ctx.serverTiming());
-  deps.log({ route: 'checkout', requestId: ctx.requestId, status: response.status, outcome, timings: ctx.timings(), ...(navigation && { navigation }), ...facts });
-  return response;
+  return finishRequest(ctx, deps.log, { route: 'checkout', facts, outcome: 'ok' }, { response });
 }

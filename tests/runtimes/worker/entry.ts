@@ -2,6 +2,7 @@
 // the stripe fetch client and Neon over HTTP. Proves the core holds no Node or Next.js dependency.
 import { createBillingServices } from '@/lib/billing/create-billing-services';
 import { handleCheckout } from '@/lib/billing/handle-checkout';
+import { handleCreditsRequest } from '@/lib/billing/handle-credits-request';
 import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
 import { jsonLogger } from '@/lib/billing/request-context';
 
@@ -17,6 +18,7 @@ export default {
       return handleCheckout(request, { ...services(env), waitUntil: (w) => ctx.waitUntil(w) });
     }
     if (path === '/api/billing/webhook') return handleStripeWebhook(request, services(env));
+    if (path.startsWith('/api/credits/')) return handleCreditsRequest(request, services(env));
     return new Response('not found', { status: 404 });
   },
 };

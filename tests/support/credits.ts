@@ -1,0 +1,58 @@
+// Drives the credits core the way the route does (real drizzle + Neon driver, real Clerk token verification) with a
+// clock the test moves, and makes buyers with a balance through a ledger adjustment.
+import { adjustCredits } from '@/db/credit-queries';
+import type { Db } from '@/db/client';
+import { handleCreditsRequest, type CreditsDeps } from '@/lib/billing/handle-credits-request';
+import type { LogLine } from '@/lib/billing/request-context';
+import { newClerkUserId, servicesFromStack, stack } from './stack';
+
+export const HOLD_TTL_SECONDS = 600;
+
+/** A signed-in buyer with a users row and `balance` credits, given as an adjustment entry. */
+export async function creditedBuyer(db: Db, balance: number, label = 'spend') {
+  const userId = newClerkUserId(label);
+  await stack.neon('query', 'insert into users (clerk_user_id, email, id) values ($1, $2, $3)', [userId, `${userId}@example.com`, `usr_${userId}`]);
+  if (balance > 0) await adjustCredits(db, { clerkUserId: userId, credits: balance, cause: `adjustment:test:${userId}` });
+  return { userId, token: await stack.mintToken({ userId, email: `${userId}@example.com` }) };
+}
+
+export async function balanceOf(userId: string): Promise<number> {
+  const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
+  return row!.credit_balance;
+}
+
+export async function entriesOf(userId: string): Promise<{ kind: string; credits: number; cause: string }[]> {
+  return stack.neon('query', 'select e.kind, e.credits, e.cause from credit_entries e join users u on u.id = e.user_id where u.clerk_user_id = $1 order by e.created_at, e.id', [userId]);
+}
+
+export interface CreditsCall { token?: string; key?: string | null; body?: unknown; method?: string; contentType?: string; headers?: Record<string, string> }
+
+/** Builds a request to `${appUrl}/api/credits/${path}`. */
+export function creditsRequest(appUrl: string, path: string, init: CreditsCall = {}): Request {
+  const headers = new Headers(init.headers);
+  headers.set('content-type', init.contentType ?? 'application/json');
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  if (init.key !== null) headers.set('idempotency-key', init.key ?? crypto.randomUUID());
+  const method = init.method ?? 'POST';
+  const body = method === 'GET' ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body ?? {});
+  return new Request(`${appUrl}/api/credits/${path}`, { method, headers, body });
+}
+
+export async function creditsHarness() {
+  const services = await servicesFromStack();
+  const logs: LogLine[] = [];
+  let offsetMs = 0;
+  const deps: CreditsDeps = {
+    ...services,
+    holdTtlSeconds: HOLD_TTL_SECONDS,
+    now: () => new Date(Date.now() + offsetMs),
+    log: (line) => void logs.push(line),
+  };
+  return {
+    ...services,
+    deps,
+    logs,
+    advanceClock: (seconds: number) => void (offsetMs += seconds * 1000),
+    call: (path: string, init?: CreditsCall) => handleCreditsRequest(creditsRequest(services.appUrl, path, init), deps),
+  };
+}
