@@ -1,7 +1,8 @@
 // The app's configuration, validated once: the only module that reads process.env. Every variable is listed by hand
 // because edge bundles inline `process.env.NAME` and cannot enumerate process.env.
 import { createEnv } from '@t3-oss/env-nextjs';
-import { z } from 'zod';
+// zod/mini: the same validation, tree-shakable, so the edge routes that read this module carry a few KB of it, not ~100.
+import * as z from 'zod/mini';
 
 const dashboardPriceHelp = (product: string) =>
   `run \`npm run stripe:setup\`, or Stripe Dashboard → Products → ${product} → Pricing section → copy the Price ID (price_…)`;
@@ -9,17 +10,17 @@ const dashboardPriceHelp = (product: string) =>
 // The plan's Task 0 failure (a Product id where a Price id belongs) made Checkout fail only at runtime with
 // "No such price"; catching it here turns it into a build/start error that says where the right value is.
 const priceId = (name: string, product: string) =>
-  z
-    .string({ error: `${name} is missing: ${dashboardPriceHelp(product)}` })
-    .min(1, `${name} is empty: ${dashboardPriceHelp(product)}`)
-    .refine((v) => !v.startsWith('prod_'), `${name} holds a Product id (prod_…), not a Price id: ${dashboardPriceHelp(product)}`)
-    .refine((v) => v.startsWith('prod_') || /^price_[A-Za-z0-9_]+$/.test(v), `${name} must be a Stripe Price id (price_…): ${dashboardPriceHelp(product)}`);
+  z.string({ error: `${name} is missing: ${dashboardPriceHelp(product)}` }).check(
+    z.minLength(1, `${name} is empty: ${dashboardPriceHelp(product)}`),
+    z.refine((v) => !v.startsWith('prod_'), `${name} holds a Product id (prod_…), not a Price id: ${dashboardPriceHelp(product)}`),
+    z.refine((v) => v.startsWith('prod_') || /^price_[A-Za-z0-9_]+$/.test(v), `${name} must be a Stripe Price id (price_…): ${dashboardPriceHelp(product)}`),
+  );
 
-const required = (name: string, where: string) =>
-  z.string({ error: `${name} is missing: ${where}` }).min(1, `${name} is empty: ${where}`);
+const required = (name: string, where: string, ...checks: z.core.$ZodCheck<string>[]) =>
+  z.string({ error: `${name} is missing: ${where}` }).check(z.minLength(1, `${name} is empty: ${where}`), ...checks);
 
 const flag = (name: string) =>
-  z.enum(['true', 'false'], { error: `${name} must be true or false (unset = false)` }).optional();
+  z.optional(z.enum(['true', 'false'], { error: `${name} must be true or false (unset = false)` }));
 
 // Stripe's Checkout locales (Stripe.Checkout.SessionCreateParams.Locale).
 const CHECKOUT_LOCALES = [
@@ -28,7 +29,13 @@ const CHECKOUT_LOCALES = [
   'zh', 'zh-HK', 'zh-TW',
 ] as const;
 
-const optionalUrl = (name: string) => z.url({ error: `${name} must be a URL` }).optional();
+const optionalUrl = (name: string) => z.optional(z.url({ error: `${name} must be a URL` }));
+
+const wholeNumber = (name: string, min: number, max: number, fallback: number) =>
+  z._default(
+    z.coerce.number({ error: `${name} must be a number` }).check(z.refine((v) => Number.isInteger(v) && v >= min && v <= max, `${name} must be a whole number from ${min} to ${max}`)),
+    fallback,
+  );
 
 /** The Frontend API host a publishable key names (`pk_…_` + base64 of `<host>$`), or null when it is not one. */
 function publishableKeyHost(key: string | undefined): string | null {
@@ -66,46 +73,52 @@ const fail = (lines: string[]): never => {
 
 export const env = createEnv({
   server: {
-    DATABASE_URL: required('DATABASE_URL', 'Neon Console → your project → Connection string (postgresql://…)').refine(
-      (v) => /^postgres(ql)?:\/\//.test(v),
-      'DATABASE_URL must be a postgresql:// connection string (Neon Console → Connection string)',
+    DATABASE_URL: required(
+      'DATABASE_URL',
+      'Neon Console → your project → Connection string (postgresql://…)',
+      z.refine((v) => /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must be a postgresql:// connection string (Neon Console → Connection string)'),
     ),
     NEON_FETCH_ENDPOINT: optionalUrl('NEON_FETCH_ENDPOINT'),
-    STRIPE_SECRET_KEY: required('STRIPE_SECRET_KEY', 'Stripe Dashboard → Developers → API keys → Secret key (sk_test_… / sk_live_…)').refine(
-      (v) => /^(sk|rk)_(test|live)_/.test(v),
-      'STRIPE_SECRET_KEY must be a secret or restricted key (sk_test_…, sk_live_…, rk_…): Stripe Dashboard → Developers → API keys',
+    STRIPE_SECRET_KEY: required(
+      'STRIPE_SECRET_KEY',
+      'Stripe Dashboard → Developers → API keys → Secret key (sk_test_… / sk_live_…)',
+      z.refine((v) => /^(sk|rk)_(test|live)_/.test(v), 'STRIPE_SECRET_KEY must be a secret or restricted key (sk_test_…, sk_live_…, rk_…): Stripe Dashboard → Developers → API keys'),
     ),
     STRIPE_API_BASE: optionalUrl('STRIPE_API_BASE'),
-    STRIPE_WEBHOOK_SECRET: required('STRIPE_WEBHOOK_SECRET', 'Stripe Dashboard → Developers → Webhooks → your endpoint → Signing secret (whsec_…)').refine(
-      (v) => v.startsWith('whsec_'),
-      'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…): Stripe Dashboard → Developers → Webhooks → Signing secret',
+    STRIPE_WEBHOOK_SECRET: required(
+      'STRIPE_WEBHOOK_SECRET',
+      'Stripe Dashboard → Developers → Webhooks → your endpoint → Signing secret (whsec_…)',
+      z.startsWith('whsec_', 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…): Stripe Dashboard → Developers → Webhooks → Signing secret'),
     ),
     STRIPE_PRICE_SINGLE_FLIGHT: priceId('STRIPE_PRICE_SINGLE_FLIGHT', 'Single Flight Workshop'),
     STRIPE_PRICE_SERIAL_ENTREPRENEUR: priceId('STRIPE_PRICE_SERIAL_ENTREPRENEUR', 'Serial Entrepreneur Pack'),
     CLERK_SECRET_KEY: required('CLERK_SECRET_KEY', 'Clerk Dashboard → API keys → Secret key (sk_…)'),
     // Required: the billing API routes verify sessions themselves, networkless, with this key (no JWKS fetch at the edge).
-    CLERK_JWT_KEY: required('CLERK_JWT_KEY', 'Clerk Dashboard → API keys → JWT public key → PEM').pipe(
-      z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)'),
+    CLERK_JWT_KEY: required(
+      'CLERK_JWT_KEY',
+      'Clerk Dashboard → API keys → JWT public key → PEM',
+      z.startsWith('-----BEGIN PUBLIC KEY-----', 'CLERK_JWT_KEY must be a PEM public key (Clerk Dashboard → API keys → JWT public key → PEM)'),
     ),
     CLERK_API_URL: optionalUrl('CLERK_API_URL'),
     CLERK_LOCAL_PROXY_URL: optionalUrl('CLERK_LOCAL_PROXY_URL'),
     STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES: flag('STRIPE_CHECKOUT_ALLOW_PROMOTION_CODES'),
     STRIPE_CHECKOUT_AUTOMATIC_TAX: flag('STRIPE_CHECKOUT_AUTOMATIC_TAX'),
     STRIPE_CHECKOUT_INVOICE_CREATION: flag('STRIPE_CHECKOUT_INVOICE_CREATION'),
-    STRIPE_CHECKOUT_LOCALE: z
-      .enum(CHECKOUT_LOCALES, { error: `STRIPE_CHECKOUT_LOCALE must be one of Stripe's Checkout locales: ${CHECKOUT_LOCALES.join(', ')}` })
-      .optional(),
-    BILLING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
-    CRON_SECRET: z.string().min(16, 'CRON_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+    STRIPE_CHECKOUT_LOCALE: z.optional(
+      z.enum(CHECKOUT_LOCALES, { error: `STRIPE_CHECKOUT_LOCALE must be one of Stripe's Checkout locales: ${CHECKOUT_LOCALES.join(', ')}` }),
+    ),
+    BILLING_UPSTREAM_TIMEOUT_MS: wholeNumber('BILLING_UPSTREAM_TIMEOUT_MS', 1, 60_000, 5_000),
+    CRON_SECRET: z.optional(z.string().check(z.minLength(16, 'CRON_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`)'))),
     // Local benchmarking only: serves /api/bench/* (a no-op route and the plan's baseline checkout); 404 otherwise.
-    BILLING_BENCH_ROUTES: z.enum(['0', '1']).optional(),
-    CREDIT_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
-    CREDITS_SERVICE_SECRET: z.string().min(32, 'CREDITS_SERVICE_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    BILLING_BENCH_ROUTES: z.optional(z.enum(['0', '1'])),
+    CREDIT_HOLD_TTL_SECONDS: wholeNumber('CREDIT_HOLD_TTL_SECONDS', 1, 7 * 24 * 3600, 900),
+    CREDITS_SERVICE_SECRET: z.optional(z.string().check(z.minLength(32, 'CREDITS_SERVICE_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)'))),
   },
   client: {
-    NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'Clerk Dashboard → API keys → Publishable key (pk_…)').refine(
-      (v) => /^pk_(test|live)_/.test(v),
-      'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY must start with pk_test_ or pk_live_',
+    NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: required(
+      'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY',
+      'Clerk Dashboard → API keys → Publishable key (pk_…)',
+      z.refine((v) => /^pk_(test|live)_/.test(v), 'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY must start with pk_test_ or pk_live_'),
     ),
     NEXT_PUBLIC_SIGN_IN_URL: optionalUrl('NEXT_PUBLIC_SIGN_IN_URL'),
     NEXT_PUBLIC_APP_URL: z.url({ error: 'NEXT_PUBLIC_APP_URL must be the app’s canonical origin, e.g. https://workshoppilot.ai' }),

@@ -2,19 +2,11 @@
 // what arrives (raw body + signature), so deliveries can be verified with stripe's own verifier.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { sdkFor } from './stripe-sdk';
 
-export function stripeFor(baseUrl: string, secretKey: string): Stripe {
-  const url = new URL(baseUrl);
-  return new Stripe(secretKey, {
-    apiVersion: '2026-02-25.clover',
-    httpClient: Stripe.createFetchHttpClient(),
-    host: url.hostname,
-    port: Number(url.port),
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-}
+/** The SDK without its own retries, so a test sees each answer the emulator gives. */
+export const stripeFor = (baseUrl: string, secretKey: string): Stripe => sdkFor(baseUrl, secretKey, { maxNetworkRetries: 0 });
 
 export interface ReceivedRequest {
   path: string;
