@@ -147,6 +147,9 @@ describe('hostile webhook deliveries (corpus)', () => {
   });
 });
 
+const checkout = async (token: string) =>
+  fetch(`${appUrl}/api/billing/checkout`, { method: 'POST', redirect: 'manual', headers: { origin: appUrl, 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ priceId: env.STRIPE_PRICE_SINGLE_FLIGHT }) });
+
 describe('races', () => {
   // Stripe's test-mode rate (about 25 requests/s per endpoint): a 429 the app cannot retry away inside its budget must
   // surface as 503 + Retry-After, never as a 502 or a second customer.
@@ -167,8 +170,6 @@ describe('races', () => {
     }
     return responses.filter((r) => r.status === 303);
   };
-  const checkout = async (token: string) =>
-    fetch(`${appUrl}/api/billing/checkout`, { method: 'POST', redirect: 'manual', headers: { origin: appUrl, 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ priceId: env.STRIPE_PRICE_SINGLE_FLIGHT }) });
   const customersOf = async (userId: string) => (await stack.stripe<{ id: string; metadata: Record<string, string> }[]>('customers')).filter((c) => c.metadata.clerkUserId === userId);
 
   it('50 concurrent first checkouts by one new buyer: one customer, every answer a 303 to a session for it or a 503 + Retry-After', async () => {
@@ -246,6 +247,11 @@ describe('races', () => {
     }
   });
 
+});
+
+// The webhook's reversal race with Stripe unthrottled: the test's own setup reads Stripe directly, and the race is about
+// concurrent deliveries, not rate limits (those are the checkout races' subject above).
+describe('reversal races', () => {
   it('refund and dispute events (each type, 5 times, all at once) move each cause once', { timeout: 60_000 }, async () => {
     const stripe = async <T>(method: string, path: string, body?: string) =>
       (await (await fetch(`${env.STRIPE_API_BASE}${path}`, { method, body, headers: { authorization: `Bearer ${env.STRIPE_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded' } })).json()) as T;
