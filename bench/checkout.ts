@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { handleCheckout } from '../src/lib/billing/handle-checkout';
+import { handleCheckout } from '../src/lib/checkout/handle-checkout';
 import { cpuMsOfTree, mean, pct, post, round, startRig } from './support';
 
 const { values: flags } = parseArgs({

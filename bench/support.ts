@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, startApp, type AppServer } from '../local/app-server';
 import { controlClient, type ControlClient } from '../local/control';
 import { freePort } from '../local/free-port';
-import { createBillingServices } from '../src/lib/billing/create-billing-services';
+import { createBillingServices } from '../src/lib/services/create-billing-services';
 
 export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,8 +5,8 @@ import nextEnv from '@next/env';
 nextEnv.loadEnvConfig(process.cwd());
 const days = Number(/^--days=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--days=')) ?? '')?.[1] ?? 7);
 const { env } = await import('../src/env');
-const { createBillingServices } = await import('../src/lib/billing/create-billing-services');
-const { reconcileBilling } = await import('../src/lib/billing/reconcile-billing');
+const { createBillingServices } = await import('../src/lib/services/create-billing-services');
+const { reconcileBilling } = await import('../src/lib/reconcile/reconcile-billing');
 
 const services = createBillingServices(env, { timeoutMs: env.BILLING_UPSTREAM_TIMEOUT_MS });
 const report = await reconcileBilling(services, { since: Math.floor(Date.now() / 1000) - days * 86_400 });

@@ -129,3 +129,14 @@ export function redactKey(key: string): string {
   if (rest.length <= 8) return prefix + '*'.repeat(rest.length);
   return prefix + '*'.repeat(rest.length - 4) + rest.slice(-4);
 }
+
+/** A refusal from the hosted page's actions (pay, promotion code), before it becomes a Stripe-shaped error. */
+export class LifecycleError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'LifecycleError';
+  }
+}

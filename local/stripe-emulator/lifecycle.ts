@@ -1,5 +1,6 @@
 // Checkout Session state transitions after creation (paid, delayed payment settled, expired) and the events
 // each one emits. Both the hosted page and the programmatic test API go through here, so they behave identically.
+import { LifecycleError } from './errors';
 import { base62, newId } from './ids';
 import { createPaymentForSession, settlePayment } from './payments';
 import { applyPromotionCode } from './promotion-codes';
@@ -7,15 +8,6 @@ import type { EmulatorStore, SessionRecord } from './store';
 import { API_VERSION, type CheckoutEventType, type StripeEventObject } from './types';
 import type { WebhookDispatcher } from './webhooks';
 
-export class LifecycleError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'LifecycleError';
-  }
-}
 
 // Stripe always knows the buyer's email once checkout completes; the hosted page doesn't ask, so fall back to this.
 const FALLBACK_BUYER_EMAIL = 'buyer@example.com';

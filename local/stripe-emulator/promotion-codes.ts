@@ -2,7 +2,7 @@
 // register a code with the emulator's `createPromotionCode` control and pay with it. A code lowers what is charged
 // (line item and session `amount_discount`, `amount_total` below `amount_subtotal`), never what was bought.
 import { base62 } from './ids';
-import { LifecycleError } from './lifecycle';
+import { LifecycleError } from './errors';
 import type { EmulatorStore, SessionRecord } from './store';
 import type { EmulatorPromotionCode } from './types';
 

@@ -11,7 +11,7 @@ import { createRefund, listRefunds, retrieveRefund } from './refunds';
 import { renderCheckoutPage, renderMessagePage } from './checkout-page';
 import type { EmulatorClock } from './clock';
 import { createCustomer, deleteCustomer, retrieveCustomer, searchCustomers } from './customers';
-import { errors, StripeApiError } from './errors';
+import { errors, LifecycleError, StripeApiError } from './errors';
 import { createPrice, listPrices, retrievePrice, updatePrice } from './prices';
 import { createProduct, listProducts, retrieveProduct, updateProduct } from './products';
 import {
@@ -21,7 +21,7 @@ import type { FaultQueue } from './faults';
 import { parseForm, type FormObject } from './form';
 import type { IdempotencyOutcome, IdempotencyStore, StoredResponse } from './idempotency';
 import { newId } from './ids';
-import { LifecycleError, type SessionLifecycle } from './lifecycle';
+import type { SessionLifecycle } from './lifecycle';
 import { ensureKnown, expandList } from './params';
 import { endpointOf, type RateLimiter } from './rate-limit';
 import { checkApiVersion } from './versions';

@@ -3,9 +3,9 @@
 // page shows); the webhook endpoint must exist, be enabled, point at this app and subscribe to the handled events;
 // the Clerk keys must be of one mode and CLERK_JWT_KEY one of the instance's signing keys. Every problem says where to fix it.
 import { createPublicKey } from 'node:crypto';
-import { HANDLED_EVENT_TYPES } from '../../src/lib/billing/handle-stripe-event';
-import { CATALOGUE } from '../../src/lib/billing/price-config';
-import { createStripeClient } from '../../src/lib/billing/stripe';
+import { HANDLED_EVENT_TYPES } from '../../src/lib/fulfilment/handle-stripe-event';
+import { CATALOGUE } from '../../src/lib/checkout/price-config';
+import { createStripeClient } from '../../src/lib/http/stripe';
 import { webhookUrl } from './setup';
 
 export interface DoctorInput {
@@ -48,7 +48,7 @@ export async function runDoctor({ env, out = (line) => console.log(line) }: Doct
     if (price.currency !== entry.currency || price.unit_amount !== entry.amountCents) {
       problem(
         `${entry.envVar}=${id} charges ${money(price.unit_amount, price.currency)} but the pricing page shows ${money(entry.amountCents, entry.currency)}` +
-          ` (${entry.label}): make them agree — change the amount in src/lib/billing/price-config.ts, or ${FIX_PRICE}`,
+          ` (${entry.label}): make them agree — change the amount in src/lib/checkout/price-config.ts, or ${FIX_PRICE}`,
       );
     }
     if (problems.length === before) out(`✓ ${entry.envVar}=${id}: ${money(price.unit_amount, price.currency)}, one-time, active`);

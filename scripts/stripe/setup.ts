@@ -2,9 +2,9 @@
 // endpoint for this app with exactly the event types the webhook core handles, and writes the ids into the env file.
 // Idempotent: a second run finds everything in place, changes nothing and says so.
 import type Stripe from 'stripe';
-import { HANDLED_EVENT_TYPES } from '../../src/lib/billing/handle-stripe-event';
-import { CATALOGUE, type CatalogueEntry } from '../../src/lib/billing/price-config';
-import { createStripeClient } from '../../src/lib/billing/stripe';
+import { HANDLED_EVENT_TYPES } from '../../src/lib/fulfilment/handle-stripe-event';
+import { CATALOGUE, type CatalogueEntry } from '../../src/lib/checkout/price-config';
+import { createStripeClient } from '../../src/lib/http/stripe';
 import { readEnvFile, updateEnvFile, type EnvWrite } from './env-file';
 
 export interface SetupOptions {

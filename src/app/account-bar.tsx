@@ -2,7 +2,7 @@
 // sign-in link that comes back to this very page. Plain HTML: no client-side auth script.
 import { auth } from '@clerk/nextjs/server';
 import { env } from '@/env';
-import { identityFromClaims } from '@/lib/billing/identity';
+import { identityFromClaims } from '@/lib/identity';
 
 /** Where "Sign in" goes: the Clerk stand-in locally, the Account Portal's sign-in page in production. */
 export function signInHref(returnTo: string): string {

@@ -2,11 +2,11 @@
 // `?buy=<priceId>` is where a Buy Now whose session had expired lands (after the middleware's handshake refreshed
 // it): a one-click Continue for that pack. `?notice=<code>` shows our own text for a failed Buy Now.
 import { auth } from '@clerk/nextjs/server';
-import { findCreditBalance } from '@/db/queries';
-import { formatMoney } from '@/lib/billing/format-money';
-import { noticeText } from '@/lib/billing/notice-text';
-import { getPriceConfig } from '@/lib/billing/price-config';
-import { billingServices } from '@/lib/billing/services';
+import { findCreditBalance } from '@/db/fulfilment';
+import { formatMoney } from '@/lib/receipts';
+import { noticeText } from '@/lib/checkout';
+import { getPriceConfig } from '@/lib/checkout';
+import { billingServices } from '@/lib/services';
 import { AccountBar, signInHref } from './account-bar';
 
 export const dynamic = 'force-dynamic';

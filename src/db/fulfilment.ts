@@ -1,44 +1,10 @@
-// The SQL the billing code runs, each a single round trip (neon-http has no interactive transactions).
-import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+// The SQL fulfilment runs, each a single round trip (neon-http has no interactive transactions): purchases credited,
+// pending or failed, unmatched sales recorded, and reversals of refunds and disputes.
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { createPrefixedId } from '@/lib/ids';
-import { creditEntries, purchases, unmatchedCheckouts, users, type CreditEntry, type Purchase, type UnmatchedCheckout, type UnmatchedReason, type User } from './schema';
+import { unmatchedCheckouts, users, type UnmatchedCheckout, type UnmatchedReason } from './schema';
 
-export function findUserByClerkId(db: Db, clerkUserId: string): Promise<User | undefined> {
-  return db.query.users.findFirst({ where: eq(users.clerkUserId, clerkUserId) });
-}
-
-/**
- * Creates the user row if the sign-up sync has not yet, and returns the row either way, in one statement. The no-op
- * update on conflict is what makes RETURNING yield the existing row (DO NOTHING returns nothing).
- */
-export async function upsertUser(db: Db, clerkUserId: string, email: string): Promise<User> {
-  const [row] = await db
-    .insert(users)
-    .values({ clerkUserId, email })
-    .onConflictDoUpdate({ target: users.clerkUserId, set: { clerkUserId: sql`excluded.clerk_user_id` } })
-    .returning();
-  if (!row) throw new Error('upsert returned no row');
-  return row;
-}
-
-/** Sets the customer id only where none is set yet; returns the id now stored, or null when another writer won. */
-export async function saveStripeCustomerId(db: Db, userId: string, stripeCustomerId: string): Promise<string | null> {
-  const [row] = await db
-    .update(users)
-    .set({ stripeCustomerId })
-    .where(and(eq(users.id, userId), isNull(users.stripeCustomerId)))
-    .returning({ stripeCustomerId: users.stripeCustomerId });
-  return row?.stripeCustomerId ?? null;
-}
-
-/** Clears the customer id only while it still is the stale one, so a concurrent repair's new id is never wiped. */
-export async function clearStaleStripeCustomerId(db: Db, userId: string, staleCustomerId: string): Promise<void> {
-  await db
-    .update(users)
-    .set({ stripeCustomerId: null })
-    .where(and(eq(users.id, userId), eq(users.stripeCustomerId, staleCustomerId)));
-}
 
 export interface LedgerEntry {
   stripeCheckoutSessionId: string;
@@ -288,43 +254,4 @@ async function writeEntry(db: Db, cause: string, head: SQL): Promise<ReversalRes
            coalesce((select credit_balance from moved),
                     (select credit_balance from users where id = (select user_id from found))) as balance`);
   return reversalResult(result.rows[0]);
-}
-
-export interface HistoryPurchase extends Purchase {
-  refundedCredits: number;
-  disputedCredits: number;
-  shortfall: number;
-}
-
-/** The buyer's purchases, newest first, with what refunds and open/lost disputes took back of each. */
-export async function listPurchaseHistory(db: Db, clerkUserId: string): Promise<{ balance: number | null; purchases: HistoryPurchase[]; entries: CreditEntry[] }> {
-  const user = await findUserByClerkId(db, clerkUserId);
-  if (!user) return { balance: null, purchases: [], entries: [] };
-  const [rows, entries] = await db.batch([
-    db.select().from(purchases).where(eq(purchases.userId, user.id)).orderBy(desc(purchases.createdAt)),
-    db.select().from(creditEntries).where(eq(creditEntries.userId, user.id)).orderBy(desc(creditEntries.createdAt)),
-  ]);
-  const reinstated = new Set(entries.filter((e) => e.kind === 'dispute_reinstated').map((e) => e.cause.replace(/:reinstated$/, ':withdrawn')));
-  const sum = (purchaseId: string, pick: (e: CreditEntry) => number) =>
-    entries.filter((e) => e.purchaseId === purchaseId).reduce((n, e) => n + pick(e), 0);
-  return {
-    balance: user.creditBalance,
-    entries,
-    purchases: rows.map((p) => ({
-      ...p,
-      refundedCredits: sum(p.id, (e) => (e.kind === 'refund' ? -e.credits + e.shortfall : 0)),
-      disputedCredits: sum(p.id, (e) => (e.kind === 'dispute_withdrawn' && !reinstated.has(e.cause) ? -e.credits + e.shortfall : 0)),
-      shortfall: sum(p.id, (e) => (e.kind === 'refund' || (e.kind === 'dispute_withdrawn' && !reinstated.has(e.cause)) ? e.shortfall : 0)),
-    })),
-  };
-}
-
-/** The purchase, only if it belongs to this Clerk user: anyone else's id reads as no purchase at all. */
-export async function findOwnPurchase(db: Db, purchaseId: string, clerkUserId: string): Promise<Purchase | undefined> {
-  const [row] = await db
-    .select({ purchase: purchases })
-    .from(purchases)
-    .innerJoin(users, eq(users.id, purchases.userId))
-    .where(and(eq(purchases.id, purchaseId), eq(users.clerkUserId, clerkUserId)));
-  return row?.purchase;
 }

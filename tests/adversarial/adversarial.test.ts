@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralKeyPair, mintSessionToken } from '@local/auth';
-import { adjustCredits } from '@/db/credit-queries';
+import { adjustCredits } from '@/db/credits';
 import { recordFigures } from '../support/figures';
 import { leakCheck } from '../support/leaks';
 import { newClerkUserId, servicesFromStack, stack } from '../support/stack';

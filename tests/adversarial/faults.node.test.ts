@@ -3,9 +3,9 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@local/stack';
-import { createBillingServices } from '@/lib/billing/create-billing-services';
-import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
-import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
+import { createBillingServices } from '@/lib/services/create-billing-services';
+import { handleCheckout, type CheckoutDeps } from '@/lib/checkout/handle-checkout';
+import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
 import { recordFigures } from '../support/figures';
 import { leakNeedles } from '../support/leak-patterns';
 import { leakCheck } from '../support/leaks';

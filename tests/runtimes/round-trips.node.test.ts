@@ -2,8 +2,8 @@
 // private stack keeps other test files' requests out of the logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@local/stack';
-import { createBillingServices } from '@/lib/billing/create-billing-services';
-import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
+import { createBillingServices } from '@/lib/services/create-billing-services';
+import { handleCheckout, type CheckoutDeps } from '@/lib/checkout/handle-checkout';
 
 let stack: LocalStack;
 let deps: CheckoutDeps;

@@ -1,7 +1,7 @@
 // Drives the checkout core the way the route does, with real clients pointed at the stack and real token
 // verification, and collects its log lines so tests can assert nothing secret is logged.
-import { handleCheckout, type CheckoutDeps } from '@/lib/billing/handle-checkout';
-import type { LogLine } from '@/lib/billing/request-context';
+import { handleCheckout, type CheckoutDeps } from '@/lib/checkout/handle-checkout';
+import type { LogLine } from '@/lib/http/request-context';
 import { servicesFromStack, stack } from './stack';
 
 export async function checkoutHarness(overrides: Partial<CheckoutDeps> & { timeoutMs?: number; maxNetworkRetries?: number } = {}) {

@@ -1,9 +1,9 @@
 // Drives the credits core the way the route does (real drizzle + Neon driver, real Clerk token verification) with a
 // clock the test moves, and makes buyers with a balance through a ledger adjustment.
-import { adjustCredits } from '@/db/credit-queries';
+import { adjustCredits } from '@/db/credits';
 import type { Db } from '@/db/client';
-import { handleCreditsRequest, type CreditsDeps } from '@/lib/billing/handle-credits-request';
-import type { LogLine } from '@/lib/billing/request-context';
+import { handleCreditsRequest, type CreditsDeps } from '@/lib/credits/handle-credits-request';
+import type { LogLine } from '@/lib/http/request-context';
 import { newClerkUserId, servicesFromStack, stack } from './stack';
 
 export const HOLD_TTL_SECONDS = 600;

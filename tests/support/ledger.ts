@@ -2,8 +2,8 @@
 // Stripe-signed events delivered to the webhook core, and the buyer's ledger read back with plain SQL.
 import type Stripe from 'stripe';
 import { expect } from 'vitest';
-import { handleStripeWebhook, type WebhookDeps } from '@/lib/billing/handle-stripe-webhook';
-import type { LogLine } from '@/lib/billing/request-context';
+import { handleStripeWebhook, type WebhookDeps } from '@/lib/fulfilment/handle-stripe-webhook';
+import type { LogLine } from '@/lib/http/request-context';
 import { checkoutHarness } from './checkout';
 import { newClerkUserId, stack } from './stack';
 

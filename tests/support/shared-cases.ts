@@ -2,10 +2,10 @@
 // workerd, next start). Each runtime supplies only `send`: how a Web Request reaches its entry point.
 import { beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { adjustCredits } from '@/db/credit-queries';
-import { handleCheckout } from '@/lib/billing/handle-checkout';
-import { handleCreditsRequest } from '@/lib/billing/handle-credits-request';
-import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
+import { adjustCredits } from '@/db/credits';
+import { handleCheckout } from '@/lib/checkout/handle-checkout';
+import { handleCreditsRequest } from '@/lib/credits/handle-credits-request';
+import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
 import { creditsRequest } from './credits';
 import { newClerkUserId, servicesFromStack, stack } from './stack';
 

@@ -2,7 +2,7 @@
 // same function that builds the app's.
 import { inject } from 'vitest';
 import { controlClient } from '@local/control';
-import { createBillingServices, type UpstreamOptions } from '@/lib/billing/create-billing-services';
+import { createBillingServices, type UpstreamOptions } from '@/lib/services/create-billing-services';
 
 export const stack = controlClient(inject('controlUrl'));
 

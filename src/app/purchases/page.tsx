@@ -2,11 +2,11 @@
 // with its ledger entries. Server-rendered, no JavaScript needed. Signed out: a bare 404, like the success page.
 import { auth } from '@clerk/nextjs/server';
 import { notFound } from 'next/navigation';
-import { listPurchaseHistory } from '@/db/queries';
-import { formatMoney } from '@/lib/billing/format-money';
-import { getPriceConfig } from '@/lib/billing/price-config';
-import { purchaseStatus } from '@/lib/billing/purchase-status';
-import { billingServices } from '@/lib/billing/services';
+import { listPurchaseHistory } from '@/db/receipts';
+import { formatMoney } from '@/lib/receipts';
+import { getPriceConfig } from '@/lib/checkout';
+import { purchaseStatus } from '@/lib/receipts';
+import { billingServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 

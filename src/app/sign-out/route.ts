@@ -1,8 +1,8 @@
 // POST /sign-out — the "Sign out" button on every page: revokes the Clerk session, clears its cookies, back to /.
 import { auth } from '@clerk/nextjs/server';
-import { handleSignOut } from '@/lib/billing/handle-sign-out';
-import { jsonLogger } from '@/lib/billing/request-context';
-import { billingServices } from '@/lib/billing/services';
+import { handleSignOut } from '@/lib/identity';
+import { jsonLogger } from '@/lib/http';
+import { billingServices } from '@/lib/services';
 
 export const runtime = 'edge';
 

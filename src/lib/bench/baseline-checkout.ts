@@ -3,9 +3,9 @@
 // persist it, and only then create the session. Same clients and stand-ins as the real core.
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
-import { findUserByClerkId, saveStripeCustomerId } from '@/db/queries';
-import { createCheckoutSession } from '@/lib/billing/create-checkout-session';
-import type { PriceConfig } from '@/lib/billing/price-config';
+import { findUserByClerkId, saveStripeCustomerId } from '@/db/checkout';
+import { createCheckoutSession } from '@/lib/checkout';
+import type { PriceConfig } from '@/lib/checkout';
 
 export async function baselineCheckout(deps: { db: Db; stripe: Stripe; appUrl: string; markerKey: string }, clerkUserId: string, price: PriceConfig): Promise<string> {
   const user = await findUserByClerkId(deps.db, clerkUserId);

@@ -1,12 +1,12 @@
 // Finds or lazily creates the buyer's Stripe customer with the fewest sequential round trips, never two per user.
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
-import { findUserByClerkId, saveStripeCustomerId, upsertUser } from '@/db/queries';
-import { callStripe } from './call-stripe';
-import type { ClerkUsers } from './clerk-users';
-import { BillingError, callUpstream } from './errors';
-import type { BuyerIdentity } from './identity';
-import type { RequestContext } from './request-context';
+import { findUserByClerkId, saveStripeCustomerId, upsertUser } from '@/db/checkout';
+import { callStripe } from '@/lib/http';
+import type { ClerkUsers } from '@/lib/identity';
+import { BillingError, callUpstream } from '@/lib/http';
+import type { BuyerIdentity } from '@/lib/identity';
+import type { RequestContext } from '@/lib/http';
 
 export interface CustomerDeps {
   db: Db;

@@ -1,20 +1,20 @@
 // POST /api/billing/checkout's core: Web Request in, Response out, no Next.js, so it runs at the edge, in Node and in
 // workerd. Checks run cheapest-first and all of them before any upstream call that costs money or a round trip.
 import type Stripe from 'stripe';
-import { clearStaleStripeCustomerId, saveStripeCustomerId } from '@/db/queries';
-import { callStripe, isStaleCustomer } from './call-stripe';
+import { clearStaleStripeCustomerId, saveStripeCustomerId } from '@/db/checkout';
+import { callStripe, isStaleCustomer } from '@/lib/http';
 import type { CheckoutOptions } from './checkout-options-from-config';
-import type { ClerkUsers } from './clerk-users';
+import type { ClerkUsers } from '@/lib/identity';
 import { createCheckoutSession } from './create-checkout-session';
 import { ensureStripeCustomer, type CustomerDeps } from './ensure-stripe-customer';
-import { BillingError, callUpstream, toNavigationResponse } from './errors';
-import { finishRequest } from './finish-request';
-import type { BuyerIdentity } from './identity';
-import { isBrowserNavigation } from './is-browser-navigation';
+import { BillingError, callUpstream, toNavigationResponse } from '@/lib/http';
+import { finishRequest } from '@/lib/http';
+import type { BuyerIdentity } from '@/lib/identity';
+import { isBrowserNavigation } from '@/lib/http';
 import { parseCheckoutRequest } from './parse-checkout-request';
 import { getPriceConfig, type PriceConfig } from './price-config';
-import { RequestContext, type Logger } from './request-context';
-import { describeError } from './describe-error';
+import { RequestContext, type Logger } from '@/lib/http';
+import { describeError } from '@/lib/http';
 
 export interface CheckoutDeps extends CustomerDeps {
   /** Verifies the caller (Clerk's `auth()` in Next, `verifyToken` elsewhere); null when signed out. */

@@ -1,7 +1,7 @@
 // A spend or a hold under the caller's idempotency key: one ledger statement, then the answer a replay must repeat.
-import { debitCredits, type EntryView } from '@/db/credit-queries';
+import { debitCredits, type EntryView } from '@/db/credits';
 import type { Db } from '@/db/client';
-import { BillingError, callUpstream } from './errors';
+import { BillingError, callUpstream } from '@/lib/http';
 import type { CreditsRequest } from './parse-credits-request';
 
 export interface DebitOutcome {

@@ -2,16 +2,16 @@
 // and in workerd. Buyers authenticate with their Clerk session; the booking service with a shared secret, naming the
 // buyer in the body.
 import type { Db } from '@/db/client';
-import type { EntryView } from '@/db/credit-queries';
+import type { EntryView } from '@/db/credits';
 import { confirmHold } from './confirm-hold';
 import type { DebitOutcome } from './debit-with-key';
-import { BillingError, callUpstream } from './errors';
-import { finishRequest } from './finish-request';
+import { BillingError, callUpstream } from '@/lib/http';
+import { finishRequest } from '@/lib/http';
 import { holdCredits } from './hold-credits';
-import type { BuyerIdentity } from './identity';
+import type { BuyerIdentity } from '@/lib/identity';
 import { parseCreditsRequest, readCreditsBody } from './parse-credits-request';
 import { releaseHold } from './release-hold';
-import { RequestContext, type Logger } from './request-context';
+import { RequestContext, type Logger } from '@/lib/http';
 import type { Settled } from './settle-hold-or-throw';
 import { spendCredits } from './spend-credits';
 import { verifyServiceSecret } from './verify-service-secret';

@@ -1,6 +1,6 @@
 // Reads a spend/hold/settle request: a small JSON object and the Idempotency-Key header, each bad input a stable 400.
-import { BillingError } from './errors';
-import { readCappedBody } from './read-capped-body';
+import { BillingError } from '@/lib/http';
+import { readCappedBody } from '@/lib/http';
 
 export const MAX_CREDITS_BODY_BYTES = 1024;
 export const MAX_CREDITS_PER_REQUEST = 10_000;

@@ -1,7 +1,7 @@
 // Confirms or releases a hold and turns the settlement the ledger holds into the answer or a stable 409.
-import { settleHold, type SettleResult } from '@/db/credit-queries';
+import { settleHold, type SettleResult } from '@/db/credits';
 import type { Db } from '@/db/client';
-import { BillingError, callUpstream } from './errors';
+import { BillingError, callUpstream } from '@/lib/http';
 
 export type Settled = Extract<SettleResult, { outcome: 'settled' }>;
 

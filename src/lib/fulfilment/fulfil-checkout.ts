@@ -2,12 +2,12 @@
 // trusts only what it reads back from Stripe and the server's price map, never an event payload or the client.
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
-import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUnmatchedCheckout, type LedgerEntry, type LedgerResult } from '@/db/queries';
+import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUnmatchedCheckout, type LedgerEntry, type LedgerResult } from '@/db/fulfilment';
 import type { UnmatchedReason } from '@/db/schema';
-import { verifyCheckoutMarker, type MarkedFields } from './checkout-marker';
-import { BillingError, callUpstream } from './errors';
-import { callStripe } from './call-stripe';
-import { getPriceConfig, type PriceConfig, type PurchasedPrice } from './price-config';
+import { verifyCheckoutMarker, type MarkedFields } from '@/lib/checkout';
+import { BillingError, callUpstream } from '@/lib/http';
+import { callStripe } from '@/lib/http';
+import { getPriceConfig, type PriceConfig, type PurchasedPrice } from '@/lib/checkout';
 
 export interface FulfilmentDeps {
   db: Db;

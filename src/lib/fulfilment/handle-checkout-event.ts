@@ -1,6 +1,6 @@
 // checkout.session.* events: fulfil (or mark failed) the session the event names, re-read from Stripe.
 import type Stripe from 'stripe';
-import { BillingError } from './errors';
+import { BillingError } from '@/lib/http';
 import type { EventResult } from './event-result';
 import { fulfilCheckout, type FulfilmentDeps } from './fulfil-checkout';
 

@@ -2,9 +2,9 @@
 // status but an inquiry's `warning_*`) takes the disputed share of the credits back; a won one puts back exactly what
 // was taken. Both are keyed by the dispute, so any order and any number of deliveries end the same.
 import type Stripe from 'stripe';
-import { reinstateDispute } from '@/db/queries';
-import { callUpstream } from './errors';
-import { callStripe } from './call-stripe';
+import { reinstateDispute } from '@/db/fulfilment';
+import { callUpstream } from '@/lib/http';
+import { callStripe } from '@/lib/http';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';

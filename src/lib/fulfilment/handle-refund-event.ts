@@ -1,7 +1,7 @@
 // charge.refunded / refund.created / refund.updated: re-reads the charge and all its refunds from Stripe and takes
 // back each succeeded refund's share of the credits, once per refund, whichever of these events arrives first.
 import type Stripe from 'stripe';
-import { callStripe } from './call-stripe';
+import { callStripe } from '@/lib/http';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';

@@ -1,8 +1,8 @@
 // Takes credits back for a refund or dispute of one payment. When the purchase has not been credited yet (the refund's
 // event overtook the checkout's), it fulfils the payment's session first, so the order events arrive in never
 // changes the ledger they leave.
-import { reverseCredits, type Reversal, type ReversalResult } from '@/db/queries';
-import { callUpstream } from './errors';
+import { reverseCredits, type Reversal, type ReversalResult } from '@/db/fulfilment';
+import { callUpstream } from '@/lib/http';
 import { fulfilCheckout, type FulfilmentDeps, type FulfilmentResult } from './fulfil-checkout';
 
 export type ReversalOutcome = ReversalResult & { fulfilment?: FulfilmentResult };

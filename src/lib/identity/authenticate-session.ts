@@ -2,7 +2,7 @@
 // non-GET), without Clerk's middleware: Bearer header first, else the `__session` cookie under `__client_uat`'s rules,
 // RS256 verified networkless against the instance's PEM key, imported once per isolate (Clerk re-imports it on every
 // verification), claims checked with Clerk's rules and its 5 s clock skew, `azp` restricted to the app's origin.
-// tests/unit/authenticate-session.test.ts holds it to @clerk/backend's own verdicts case by case.
+// tests/unit/identity/authenticate-session.node.test.ts holds it to @clerk/backend's own verdicts case by case.
 import { decodeJwt } from '@clerk/backend/jwt';
 import { identityFromClaims, type BuyerIdentity } from './identity';
 

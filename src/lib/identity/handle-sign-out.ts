@@ -1,7 +1,7 @@
 // POST /sign-out's core: ends the buyer's Clerk session and clears Clerk's cookies, without clerk-js. Web Request in,
 // Response out, no Next.js, like the checkout core.
-import { describeError } from './describe-error';
-import type { Logger } from './request-context';
+import { describeError } from '@/lib/http';
+import type { Logger } from '@/lib/http';
 
 export interface SignOutDeps {
   /** The verified session's id (`sid`), null when signed out. */

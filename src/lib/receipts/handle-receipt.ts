@@ -2,8 +2,8 @@
 // signed out included, and any unknown id get the same bare 404 page; Stripe failing gets a 502 page (retry helps).
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
-import { findOwnPurchase } from '@/db/queries';
-import { BillingError, callUpstream } from './errors';
+import { findOwnPurchase } from '@/db/receipts';
+import { BillingError, callUpstream } from '@/lib/http';
 
 export interface ReceiptDeps {
   db: Db;

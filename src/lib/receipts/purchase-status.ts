@@ -1,5 +1,5 @@
 // A purchase's status for the buyer, from its row and its ledger entries: what refunds and disputes took back.
-import type { HistoryPurchase } from '@/db/queries';
+import type { HistoryPurchase } from '@/db/receipts';
 
 export type PurchaseStatusLabel = 'pending' | 'failed' | 'paid' | 'partially refunded' | 'refunded' | 'disputed';
 

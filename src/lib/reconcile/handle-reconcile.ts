@@ -1,10 +1,10 @@
 // GET /api/billing/reconcile's core: Vercel Cron calls it with `Authorization: Bearer $CRON_SECRET`; anyone else gets
 // 401 before any Stripe or database call. Without a configured secret the route does not exist (404).
-import { BillingError } from './errors';
-import type { FulfilmentDeps } from './fulfil-checkout';
+import { BillingError } from '@/lib/http';
+import type { FulfilmentDeps } from '@/lib/fulfilment';
 import { reconcileBilling } from './reconcile-billing';
-import type { Logger } from './request-context';
-import { respondLogged } from './respond-logged';
+import type { Logger } from '@/lib/http';
+import { respondLogged } from '@/lib/http';
 
 export interface ReconcileDeps extends FulfilmentDeps {
   cronSecret: string | undefined;

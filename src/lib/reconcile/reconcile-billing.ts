@@ -2,11 +2,11 @@
 // wrongly rotated secret) and runs it through the same fulfilment and reversal code. Idempotent by construction:
 // every write is keyed (session, refund, dispute), so a second run changes nothing.
 import type Stripe from 'stripe';
-import { listUnmatchedCheckouts } from '@/db/queries';
+import { listUnmatchedCheckouts } from '@/db/fulfilment';
 import type { UnmatchedCheckout } from '@/db/schema';
-import { callUpstream } from './errors';
-import { fulfilCheckout, type FulfilmentDeps } from './fulfil-checkout';
-import { HANDLED_EVENT_TYPES, handleStripeEvent } from './handle-stripe-event';
+import { callUpstream } from '@/lib/http';
+import { fulfilCheckout, type FulfilmentDeps } from '@/lib/fulfilment';
+import { HANDLED_EVENT_TYPES, handleStripeEvent } from '@/lib/fulfilment';
 
 export interface ReconcileReport {
   since: number;

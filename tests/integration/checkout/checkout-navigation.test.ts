@@ -1,10 +1,10 @@
 // The checkout core's answers to a browser navigation (a native form post), through real token verification, the
 // real stripe SDK and the local stack: pages and redirects to pages, never JSON; API callers keep the JSON contract.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handleCheckout } from '@/lib/billing/handle-checkout';
-import { createStripeClient } from '@/lib/billing/stripe';
-import { checkoutHarness, stripeRequestsFor } from '../support/checkout';
-import { newClerkUserId, stack } from '../support/stack';
+import { handleCheckout } from '@/lib/checkout/handle-checkout';
+import { createStripeClient } from '@/lib/http/stripe';
+import { checkoutHarness, stripeRequestsFor } from '../../support/checkout';
+import { newClerkUserId, stack } from '../../support/stack';
 
 type Harness = Awaited<ReturnType<typeof checkoutHarness>>;
 let h: Harness;

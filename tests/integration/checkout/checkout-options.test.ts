@@ -2,10 +2,10 @@
 // Stripe accepts the session (automatic tax included, for an existing customer), and a promotion code lowers the
 // amount paid but not the credits granted by the signed webhook.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkoutOptionsFromConfig } from '@/lib/billing/checkout-options-from-config';
-import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { checkoutHarness, stripeRequestsFor } from '../support/checkout';
-import { newClerkUserId, stack } from '../support/stack';
+import { checkoutOptionsFromConfig } from '@/lib/checkout/checkout-options-from-config';
+import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
+import { checkoutHarness, stripeRequestsFor } from '../../support/checkout';
+import { newClerkUserId, stack } from '../../support/stack';
 
 type Harness = Awaited<ReturnType<typeof checkoutHarness>>;
 let h: Harness;

@@ -3,9 +3,9 @@
 // permanent misconfiguration, a persist retried after the response, and key expiry 24 h later.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from '@local/stripe-emulator';
-import { createStripeClient } from '@/lib/billing/stripe';
-import { checkoutHarness } from '../support/checkout';
-import { newClerkUserId, stack } from '../support/stack';
+import { createStripeClient } from '@/lib/http/stripe';
+import { checkoutHarness } from '../../support/checkout';
+import { newClerkUserId, stack } from '../../support/stack';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let em: StripeEmulator;

@@ -1,7 +1,7 @@
 // The checkout core against the local stack: real stripe SDK, neon driver + drizzle and Clerk token verification.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkoutHarness, stripeRequestsFor } from '../support/checkout';
-import { newClerkUserId, stack } from '../support/stack';
+import { checkoutHarness, stripeRequestsFor } from '../../support/checkout';
+import { newClerkUserId, stack } from '../../support/stack';
 
 type Harness = Awaited<ReturnType<typeof checkoutHarness>>;
 let h: Harness;

@@ -2,10 +2,10 @@
 // session with a forged client_reference_id), wrong amount, several items, a stale buyer id, a price retired from the
 // configuration while its session was open, and a buyer who is gone — each credited or recorded as `unmatched`.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signCheckoutMarker } from '@/lib/billing/checkout-marker';
-import { fulfilCheckout } from '@/lib/billing/fulfil-checkout';
-import { ledgerHarness, ledgerOf } from '../support/ledger';
-import { newClerkUserId, stack } from '../support/stack';
+import { signCheckoutMarker } from '@/lib/checkout/checkout-marker';
+import { fulfilCheckout } from '@/lib/fulfilment/fulfil-checkout';
+import { ledgerHarness, ledgerOf } from '../../support/ledger';
+import { newClerkUserId, stack } from '../../support/stack';
 
 let t: Awaited<ReturnType<typeof ledgerHarness>>;
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 // it again adds nothing.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { ledgerOf } from '../support/ledger';
-import { newClerkUserId, stack } from '../support/stack';
+import { ledgerOf } from '../../support/ledger';
+import { newClerkUserId, stack } from '../../support/stack';
 
 it('gives each pre-ledger credited purchase its entry, once; pending purchases get none', async () => {
   const clerkUserId = newClerkUserId('backfill');
@@ -15,7 +15,7 @@ it('gives each pre-ledger credited purchase its entry, once; pending purchases g
   await purchase(`pur_a${Date.now()}`, 1, true);
   await purchase(`pur_b${Date.now()}`, 3, true);
   await purchase(`pur_c${Date.now()}`, 5, false);
-  const sql = readFileSync(new URL('../../drizzle/0003_ledger_backfill.sql', import.meta.url), 'utf8');
+  const sql = readFileSync(new URL('../../../drizzle/0003_ledger_backfill.sql', import.meta.url), 'utf8');
   await stack.neon('query', sql);
   await stack.neon('query', sql);
   expect(await ledgerOf(clerkUserId)).toEqual({

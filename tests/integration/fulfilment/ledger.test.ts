@@ -2,8 +2,8 @@
 // charge, after the credits were spent), disputes lost and won, each event replayed and delivered concurrently, and
 // the same events in shuffled order leaving the same ledger.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ledgerHarness, ledgerOf, spend } from '../support/ledger';
-import { stack } from '../support/stack';
+import { ledgerHarness, ledgerOf, spend } from '../../support/ledger';
+import { stack } from '../../support/stack';
 
 let t: Awaited<ReturnType<typeof ledgerHarness>>;
 beforeAll(async () => {

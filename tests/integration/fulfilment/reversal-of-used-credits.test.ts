@@ -2,9 +2,9 @@
 // hold through the real credits core. Held credits count as used; the reversal takes back only what the balance holds
 // and records the rest as shortfall, once however often the event is delivered.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { creditsHarness } from '../support/credits';
-import { ledgerHarness, ledgerOf } from '../support/ledger';
-import { stack } from '../support/stack';
+import { creditsHarness } from '../../support/credits';
+import { ledgerHarness, ledgerOf } from '../../support/ledger';
+import { stack } from '../../support/stack';
 
 let t: Awaited<ReturnType<typeof ledgerHarness>>;
 let c: Awaited<ReturnType<typeof creditsHarness>>;

@@ -1,7 +1,7 @@
 // The webhook's body cap holds without Content-Length: a chunked 2 MiB body is cut off at the cap, not read whole.
 import { beforeAll, expect, it } from 'vitest';
-import { handleStripeWebhook, MAX_WEBHOOK_BODY_BYTES } from '@/lib/billing/handle-stripe-webhook';
-import { ledgerHarness } from '../support/ledger';
+import { handleStripeWebhook, MAX_WEBHOOK_BODY_BYTES } from '@/lib/fulfilment/handle-stripe-webhook';
+import { ledgerHarness } from '../../support/ledger';
 
 let t: Awaited<ReturnType<typeof ledgerHarness>>;
 beforeAll(async () => {

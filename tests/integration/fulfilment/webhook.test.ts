@@ -1,10 +1,10 @@
 // Fulfilment through the webhook core: Stripe-signed events, exactly-once credits, async payments, faults.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signCheckoutMarker } from '@/lib/billing/checkout-marker';
-import { handleStripeWebhook, type WebhookDeps } from '@/lib/billing/handle-stripe-webhook';
-import type { LogLine } from '@/lib/billing/request-context';
-import { checkoutHarness } from '../support/checkout';
-import { newClerkUserId, stack } from '../support/stack';
+import { signCheckoutMarker } from '@/lib/checkout/checkout-marker';
+import { handleStripeWebhook, type WebhookDeps } from '@/lib/fulfilment/handle-stripe-webhook';
+import type { LogLine } from '@/lib/http/request-context';
+import { checkoutHarness } from '../../support/checkout';
+import { newClerkUserId, stack } from '../../support/stack';
 
 type Harness = Awaited<ReturnType<typeof checkoutHarness>>;
 let h: Harness;

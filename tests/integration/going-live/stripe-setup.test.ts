@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from '@local/stripe-emulator';
-import { createBillingServices } from '@/lib/billing/create-billing-services';
-import { handleCheckout } from '@/lib/billing/handle-checkout';
-import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { readEnvFile } from '../../scripts/stripe/env-file';
-import { runDoctor } from '../../scripts/stripe/doctor';
-import { runStripeSetup } from '../../scripts/stripe/setup';
-import { startHttpReceiver, stripeFor, type HttpReceiver } from '../support/emulator-client';
-import { newClerkUserId, stack } from '../support/stack';
+import { createBillingServices } from '@/lib/services/create-billing-services';
+import { handleCheckout } from '@/lib/checkout/handle-checkout';
+import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
+import { readEnvFile } from '../../../scripts/stripe/env-file';
+import { runDoctor } from '../../../scripts/stripe/doctor';
+import { runStripeSetup } from '../../../scripts/stripe/setup';
+import { startHttpReceiver, stripeFor, type HttpReceiver } from '../../support/emulator-client';
+import { newClerkUserId, stack } from '../../support/stack';
 
 const SECRET_KEY = 'sk_test_fresh_account_3b8e1f6a9d2c';
 let em: StripeEmulator;
@@ -151,7 +151,7 @@ describe('the doctor (npm run check:env -- --live)', () => {
     expect(copied).toEqual([
       expect.stringContaining(`STRIPE_PRICE_SINGLE_FLIGHT=${raised.id} charges 99.00 USD but the pricing page shows 79.00 USD`),
     ]);
-    expect(copied[0]).toMatch(/src\/lib\/billing\/price-config\.ts/);
+    expect(copied[0]).toMatch(/src\/lib\/checkout\/price-config\.ts/);
   });
 
   it('reports a disabled endpoint and a JWT key of another instance', async () => {

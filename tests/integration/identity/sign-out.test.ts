@@ -1,9 +1,9 @@
 // POST /sign-out's core with the real Clerk client against the stand-in: the session is revoked once, the cookies
 // cleared; a cross-site or GET request revokes nothing.
 import { describe, expect, it } from 'vitest';
-import { handleSignOut, type SignOutDeps } from '@/lib/billing/handle-sign-out';
-import type { LogLine } from '@/lib/billing/request-context';
-import { newClerkUserId, servicesFromStack, stack } from '../support/stack';
+import { handleSignOut, type SignOutDeps } from '@/lib/identity/handle-sign-out';
+import type { LogLine } from '@/lib/http/request-context';
+import { newClerkUserId, servicesFromStack, stack } from '../../support/stack';
 
 async function signedInSession() {
   const userId = newClerkUserId('signout');

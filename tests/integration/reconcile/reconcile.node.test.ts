@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from '@local/stripe-emulator';
 import { LOCAL_PRICES } from '@local/stack';
-import { createBillingServices } from '@/lib/billing/create-billing-services';
-import { handleReconcile, type ReconcileDeps } from '@/lib/billing/handle-reconcile';
-import type { ReconcileReport } from '@/lib/billing/reconcile-billing';
-import type { LogLine } from '@/lib/billing/request-context';
-import { checkoutHarness } from '../support/checkout';
-import { ledgerOf } from '../support/ledger';
-import { newClerkUserId, stack } from '../support/stack';
+import { createBillingServices } from '@/lib/services/create-billing-services';
+import { handleReconcile, type ReconcileDeps } from '@/lib/reconcile/handle-reconcile';
+import type { ReconcileReport } from '@/lib/reconcile/reconcile-billing';
+import type { LogLine } from '@/lib/http/request-context';
+import { checkoutHarness } from '../../support/checkout';
+import { ledgerOf } from '../../support/ledger';
+import { newClerkUserId, stack } from '../../support/stack';
 
 let emulator: StripeEmulator;
 let deps: ReconcileDeps;

@@ -1,10 +1,10 @@
 // A workerd (Cloudflare Workers) entry for the same cores the Next routes use: @clerk/backend token verification,
 // the stripe fetch client and Neon over HTTP. Proves the core holds no Node or Next.js dependency.
-import { createBillingServices } from '@/lib/billing/create-billing-services';
-import { handleCheckout } from '@/lib/billing/handle-checkout';
-import { handleCreditsRequest } from '@/lib/billing/handle-credits-request';
-import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { jsonLogger } from '@/lib/billing/request-context';
+import { createBillingServices } from '@/lib/services/create-billing-services';
+import { handleCheckout } from '@/lib/checkout/handle-checkout';
+import { handleCreditsRequest } from '@/lib/credits/handle-credits-request';
+import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
+import { jsonLogger } from '@/lib/http/request-context';
 
 type Env = Record<string, string>;
 interface ExecutionContext { waitUntil(work: Promise<unknown>): void }

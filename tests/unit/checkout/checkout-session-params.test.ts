@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkoutOptionsFromConfig } from '@/lib/billing/checkout-options-from-config';
-import { checkoutSessionParams, type CheckoutSessionInput } from '@/lib/billing/create-checkout-session';
+import { checkoutOptionsFromConfig } from '@/lib/checkout/checkout-options-from-config';
+import { checkoutSessionParams, type CheckoutSessionInput } from '@/lib/checkout/create-checkout-session';
 
 const input: CheckoutSessionInput = {
   price: {

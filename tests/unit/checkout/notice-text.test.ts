@@ -1,6 +1,6 @@
 // The pricing page's notices come from our own list: anything else, including prototype keys, shows nothing.
 import { describe, expect, it } from 'vitest';
-import { noticeText } from '@/lib/billing/notice-text';
+import { noticeText } from '@/lib/checkout/notice-text';
 
 describe('noticeText', () => {
   it('maps our codes to our text and everything else to null', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BillingError } from '@/lib/billing/errors';
-import { MAX_CHECKOUT_BODY_BYTES, parseCheckoutRequest } from '@/lib/billing/parse-checkout-request';
+import { BillingError } from '@/lib/http/errors';
+import { MAX_CHECKOUT_BODY_BYTES, parseCheckoutRequest } from '@/lib/checkout/parse-checkout-request';
 
 const post = (body: BodyInit | null, contentType?: string) =>
   new Request('http://localhost/api/billing/checkout', { method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPriceCatalog, getPriceConfig } from '@/lib/billing/price-config';
+import { buildPriceCatalog, getPriceConfig } from '@/lib/checkout/price-config';
 
 const catalog = buildPriceCatalog({ singleFlight: 'price_single', serialEntrepreneur: 'price_serial' });
 

@@ -1,6 +1,6 @@
 // The error contract: each code's documented HTTP status and JSON shape, and upstream failures mapped to their 5xx.
 import { describe, expect, it } from 'vitest';
-import { BillingError, callUpstream, errorStatus, toErrorResponse, type BillingErrorCode } from '@/lib/billing/errors';
+import { BillingError, callUpstream, errorStatus, toErrorResponse, type BillingErrorCode } from '@/lib/http/errors';
 
 // The statuses the README's contract tables promise, written out here rather than read from the implementation.
 const documented: [BillingErrorCode, number][] = [

@@ -4,7 +4,7 @@ import { createClerkClient } from '@clerk/backend';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEphemeralKeyPair, localPublishableKey, mintSessionToken, type LocalKeyPair } from '@local/auth';
-import { authenticateSession } from '@/lib/billing/authenticate-session';
+import { authenticateSession } from '@/lib/identity/authenticate-session';
 
 const APP = 'https://shop.example';
 const now = () => Math.floor(Date.now() / 1000);

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { identityFromClaims } from '@/lib/billing/identity';
+import { identityFromClaims } from '@/lib/identity/identity';
 
 it('reads the billing claims from a verified session', () => {
   expect(identityFromClaims('user_1', { email: 'a@b.c', stripe_customer_id: 'cus_1', app_user_id: 'usr_1' })).toEqual({

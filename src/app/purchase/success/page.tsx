@@ -2,10 +2,10 @@
 // what was bought. Anyone else, signed out or not, gets a plain 404 that says nothing about the session.
 import { auth } from '@clerk/nextjs/server';
 import { notFound } from 'next/navigation';
-import { BillingError } from '@/lib/billing/errors';
-import { formatMoney } from '@/lib/billing/format-money';
-import { fulfilCheckout } from '@/lib/billing/fulfil-checkout';
-import { billingServices } from '@/lib/billing/services';
+import { BillingError } from '@/lib/http';
+import { formatMoney } from '@/lib/receipts';
+import { fulfilCheckout } from '@/lib/fulfilment';
+import { billingServices } from '@/lib/services';
 import { AccountBar } from '../../account-bar';
 
 export const dynamic = 'force-dynamic';

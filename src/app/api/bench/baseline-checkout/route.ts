@@ -2,8 +2,8 @@
 // compares like with like (404 unless BILLING_BENCH_ROUTES=1). Authenticates exactly as the checkout route does.
 import { NextResponse } from 'next/server';
 import { env } from '@/env';
-import { baselineCheckout } from '@/lib/bench/baseline-checkout';
-import { billingServices } from '@/lib/billing/services';
+import { baselineCheckout } from '@/lib/bench';
+import { billingServices } from '@/lib/services';
 
 export const runtime = 'edge';
 

@@ -2,9 +2,9 @@
 // Not behind clerkMiddleware (see middleware.ts): the core verifies the session itself, which costs a fraction of the
 // middleware's CPU and keeps @clerk/nextjs out of this function's bundle.
 import { after } from 'next/server';
-import { handleCheckout } from '@/lib/billing/handle-checkout';
-import { jsonLogger } from '@/lib/billing/request-context';
-import { billingServices } from '@/lib/billing/services';
+import { handleCheckout } from '@/lib/checkout';
+import { jsonLogger } from '@/lib/http';
+import { billingServices } from '@/lib/services';
 
 export const runtime = 'edge';
 

@@ -1,8 +1,8 @@
 // GET /api/billing/reconcile — Vercel Cron's entry to reconciliation (vercel.json `crons`), guarded by CRON_SECRET.
 import { env } from '@/env';
-import { handleReconcile } from '@/lib/billing/handle-reconcile';
-import { jsonLogger } from '@/lib/billing/request-context';
-import { billingServices } from '@/lib/billing/services';
+import { handleReconcile } from '@/lib/reconcile';
+import { jsonLogger } from '@/lib/http';
+import { billingServices } from '@/lib/services';
 
 export const runtime = 'edge';
 

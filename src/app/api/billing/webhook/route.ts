@@ -1,7 +1,7 @@
 // POST /api/billing/webhook — Stripe's events in; fulfils paid checkouts exactly once. Not behind Clerk (see middleware).
-import { handleStripeWebhook } from '@/lib/billing/handle-stripe-webhook';
-import { jsonLogger } from '@/lib/billing/request-context';
-import { billingServices } from '@/lib/billing/services';
+import { handleStripeWebhook } from '@/lib/fulfilment';
+import { jsonLogger } from '@/lib/http';
+import { billingServices } from '@/lib/services';
 
 export const runtime = 'edge';
 

@@ -1,8 +1,8 @@
 // POST /api/credits/{spend,holds,holds/:id/confirm,holds/:id/release} and their /api/credits/service/… twins.
 // Not behind clerkMiddleware, like checkout: the core verifies the buyer's session (or the booking service's secret).
-import { handleCreditsRequest } from '@/lib/billing/handle-credits-request';
-import { jsonLogger } from '@/lib/billing/request-context';
-import { billingServices } from '@/lib/billing/services';
+import { handleCreditsRequest } from '@/lib/credits';
+import { jsonLogger } from '@/lib/http';
+import { billingServices } from '@/lib/services';
 
 export const runtime = 'edge';
 

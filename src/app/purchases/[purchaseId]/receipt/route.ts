@@ -1,7 +1,7 @@
 // GET /purchases/:id/receipt — the owner is sent to Stripe's receipt; anyone else gets a 404 page.
 import { auth } from '@clerk/nextjs/server';
-import { handleReceipt } from '@/lib/billing/handle-receipt';
-import { billingServices } from '@/lib/billing/services';
+import { handleReceipt } from '@/lib/receipts';
+import { billingServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
