@@ -49,7 +49,7 @@ describe('upstream round trips per checkout', () => {
     await stack.neon.query(`insert into users (id, clerk_user_id, email) values ('usr_rt_first', 'user_rt_first', 'f@example.com')`);
     stack.clerk.addUser({ id: 'user_rt_first', email: 'f@example.com' });
     const calls = await checkoutAs('user_rt_first');
-    // The search finds a customer an earlier checkout made but never persisted (see the README's key design).
+    // The search finds a customer an earlier checkout made but never persisted (see docs/checkout.md, how the customer is found).
     expect(calls.slice(0, 3)).toEqual(['db select users', 'stripe GET /v1/customers/search', 'stripe POST /v1/customers']);
     // The persist and the session create are started together; their arrival order is theirs to choose.
     expect(calls.slice(3, 5).sort()).toEqual(['db update users', 'stripe POST /v1/checkout/sessions']);

@@ -1,5 +1,5 @@
 // Who is buying: the verified session's user id and the claims the billing code reads from it.
-// Claim names follow the session-token template documented in the README.
+// Claim names follow the session-token template documented in docs/checkout.md.
 export interface BuyerIdentity {
   clerkUserId: string;
   email?: string;

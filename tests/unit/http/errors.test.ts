@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BillingError, callUpstream, errorStatus, toErrorResponse, type BillingErrorCode } from '@/lib/http/errors';
 
-// The statuses the README's contract tables promise, written out here rather than read from the implementation.
+// The statuses the contract tables in docs/ promise, written out here rather than read from the implementation.
 const documented: [BillingErrorCode, number][] = [
   ['unauthenticated', 401],
   ['invalid_request', 400],
