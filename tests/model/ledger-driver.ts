@@ -62,11 +62,11 @@ export class LedgerDriver {
 
   /** A refund event: the handler re-reads every refund of the charge, oldest first, and applies their states. */
   async refunds(paymentIntentId: string, amount: number, refunds: RefundState[]): Promise<void> {
-    await applyRefundStates(this.db, paymentIntentId, amount, refunds);
+    await applyRefundStates(this.db, paymentIntentId, amount, refunds, this.clock());
   }
 
   async dispute(paymentIntentId: string, amount: number, dispute: { id: string; amount: number; status: 'open' | 'won' | 'lost' }): Promise<void> {
-    await applyDisputeState(this.db, paymentIntentId, amount, dispute);
+    await applyDisputeState(this.db, paymentIntentId, amount, dispute, this.clock());
   }
 
   private async answer(run: () => Promise<unknown>): Promise<Answer> {
