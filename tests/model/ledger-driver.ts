@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { creditPaidPurchase } from '@/db/fulfilment';
-import { applyDisputeState, applyRefundStates, type RefundState } from '@/lib/fulfilment/apply-reversals';
+import { applyDisputeState, applyRefundStates } from '@/lib/fulfilment/apply-reversals';
 import { confirmHold } from '@/lib/credits/confirm-hold';
 import { holdCredits } from '@/lib/credits/hold-credits';
 import { releaseHold } from '@/lib/credits/release-hold';
@@ -25,9 +25,34 @@ export interface Observed {
 
 export type Answer = { status: number; body: unknown };
 
+/** A charge as the sequences know it: the model's purchase, and what the driver needs to name it to Stripe. */
+export interface Charge {
+  p: import('./ledger-model').ModelPurchase;
+  paymentIntentId: string;
+  chargeId?: string;
+  refunds: { id: string; amount: number; status: 'succeeded' | 'failed'; stripeId?: string }[];
+  dispute: { id: string; amount: number; status: 'open' | 'won' | 'lost'; stripeId?: string } | null;
+}
+
+/** What a sequence does to the ledger: directly (LedgerDriver) or the whole way through Stripe (FullStackDriver). */
+export interface LedgerPort {
+  init(): Promise<void>;
+  id(prefix: string): string;
+  buy(charge: Charge): Promise<void>;
+  refund(charge: Charge): Promise<void>;
+  failRefund(charge: Charge, refund: Charge['refunds'][number]): Promise<void>;
+  dispute(charge: Charge): Promise<void>;
+  disputeEnd(charge: Charge): Promise<void>;
+  redeliver(charge: Charge): Promise<void>;
+  spend(actor: Actor, key: string, credits: number): Promise<Answer>;
+  hold(actor: Actor, key: string, credits: number): Promise<Answer>;
+  settle(actor: Actor, holdId: string, action: 'confirm' | 'release'): Promise<Answer>;
+  observe(): Promise<Observed>;
+}
+
 let run = 0;
 
-export class LedgerDriver {
+export class LedgerDriver implements LedgerPort {
   readonly clerkUserId: string;
   readonly userId: string;
   private n = 0;
@@ -46,27 +71,49 @@ export class LedgerDriver {
     return `${prefix}_${this.userId.slice(4)}_${this.n++}`;
   }
 
-  async buy(sessionId: string, paymentIntentId: string, credits: number, amount: number): Promise<void> {
+  async buy(charge: Charge): Promise<void> {
+    charge.paymentIntentId = this.id('pi_model');
     await creditPaidPurchase(this.db, {
-      stripeCheckoutSessionId: sessionId,
-      stripePaymentIntentId: paymentIntentId,
+      stripeCheckoutSessionId: this.id('cs_model'),
+      stripePaymentIntentId: charge.paymentIntentId,
       stripeCustomerId: null,
       appUserId: this.userId,
       clerkUserId: this.clerkUserId,
-      priceId: credits === 1 ? 'price_local_single_flight' : 'price_local_serial_entrepreneur',
-      creditQty: credits,
-      amountCents: amount,
+      priceId: charge.p.credits === 1 ? 'price_local_single_flight' : 'price_local_serial_entrepreneur',
+      creditQty: charge.p.credits,
+      amountCents: charge.p.amount,
       currency: 'usd',
     });
   }
 
   /** A refund event: the handler re-reads every refund of the charge, oldest first, and applies their states. */
-  async refunds(paymentIntentId: string, amount: number, refunds: RefundState[]): Promise<void> {
-    await applyRefundStates(this.db, paymentIntentId, amount, refunds, this.clock());
+  private refundEvent(c: Charge): Promise<unknown> {
+    return applyRefundStates(this.db, c.paymentIntentId, c.p.amount, c.refunds, this.clock());
   }
 
-  async dispute(paymentIntentId: string, amount: number, dispute: { id: string; amount: number; status: 'open' | 'won' | 'lost' }): Promise<void> {
-    await applyDisputeState(this.db, paymentIntentId, amount, dispute, this.clock());
+  private disputeEvent(c: Charge): Promise<unknown> {
+    return applyDisputeState(this.db, c.paymentIntentId, c.p.amount, c.dispute!, this.clock());
+  }
+
+  async refund(c: Charge): Promise<void> {
+    await this.refundEvent(c);
+  }
+
+  async failRefund(c: Charge): Promise<void> {
+    await this.refundEvent(c);
+  }
+
+  async dispute(c: Charge): Promise<void> {
+    await this.disputeEvent(c);
+  }
+
+  async disputeEnd(c: Charge): Promise<void> {
+    await this.disputeEvent(c);
+  }
+
+  async redeliver(c: Charge): Promise<void> {
+    if (c.dispute) await this.disputeEvent(c);
+    if (c.refunds.length) await this.refundEvent(c);
   }
 
   private async answer(run: () => Promise<unknown>): Promise<Answer> {
@@ -101,24 +148,29 @@ export class LedgerDriver {
     });
   }
 
-  async observe(): Promise<Observed> {
-    const now = this.clock().toISOString();
-    const result = await this.db.execute(sql`
-      with u as (select * from users where id = ${this.userId}),
+  observe(): Promise<Observed> {
+    return LedgerDriver.observeUser(this.db, this.userId, this.clock());
+  }
+
+  /** The buyer's ledger as the invariants read it, by users.id, at the sequence's clock. */
+  static async observeUser(db: Db, userId: string, clock: Date): Promise<Observed> {
+    const now = clock.toISOString();
+    const result = await db.execute(sql`
+      with u as (select * from users where id = ${userId}),
       open_holds as (
         select h.credits, h.expires_at from credit_entries h
-        where h.user_id = ${this.userId} and h.kind = 'hold'
+        where h.user_id = ${userId} and h.kind = 'hold'
           and not exists (select 1 from credit_entries s where s.cause = 'hold_settle:' || h.id)
       )
       select (select credit_balance from u) as balance,
              (select to_jsonb(u) ->> 'credit_debt' from u) as debt,
-             (select coalesce(sum(credits), 0) from credit_entries where user_id = ${this.userId}) as entries_sum,
+             (select coalesce(sum(credits), 0) from credit_entries where user_id = ${userId}) as entries_sum,
              (select coalesce(sum(-credits), 0) from open_holds where expires_at <= ${now}::timestamptz) as expired,
              (select coalesce(sum(-credits), 0) from open_holds where expires_at > ${now}::timestamptz) as held,
              (select count(*) from open_holds where expires_at > ${now}::timestamptz) as live_holds,
-             (select coalesce(sum(-credits), 0) from credit_entries where user_id = ${this.userId} and kind = 'spend') +
+             (select coalesce(sum(-credits), 0) from credit_entries where user_id = ${userId} and kind = 'spend') +
              (select coalesce(sum(-h.credits), 0) from credit_entries h join credit_entries s on s.cause = 'hold_settle:' || h.id
-               where h.user_id = ${this.userId} and s.kind = 'hold_confirm') as consumed`);
+               where h.user_id = ${userId} and s.kind = 'hold_confirm') as consumed`);
     const row = result.rows[0]!;
     const balance = Number(row.balance);
     return {

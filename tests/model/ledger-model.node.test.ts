@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { recordFigures } from '../support/figures';
 import { servicesFromStack } from '../support/stack';
-import { ledgerFigures, runSequence, sequenceArb, type Step } from './ledger-sequences';
+import { checkoutHarness } from '../support/checkout';
+import { FullStackDriver } from './ledger-full-driver';
+import { HOLD_TTL_SECONDS, ledgerFigures, runSequence, sequenceArb, type Step } from './ledger-sequences';
 
 // The shrunk counterexamples the model found on the code before issue 19 (LEDGER_MODEL_MODE=legacy), run first on
 // every run: defect 1 (a hold outlives a full refund), 2 (a partial refund plus a chargeback of the rest keeps the
@@ -27,6 +29,7 @@ const defects: Step[][] = [
 const seed = process.env.LEDGER_SEED ? Number(process.env.LEDGER_SEED) : Date.now() % 2_147_483_647;
 const runs = Number(process.env.LEDGER_RUNS ?? 1000);
 const concurrentRuns = Number(process.env.LEDGER_CONCURRENT_RUNS ?? 40);
+const fullRuns = Number(process.env.LEDGER_FULL_RUNS ?? 300);
 
 recordFigures('adversarial+ledger', () => ({ ...ledgerFigures, db: inject('db') }));
 
@@ -51,4 +54,14 @@ describe(`the ledger against its model (db=${inject('db')}, seed=${seed})`, () =
       { seed: seed + 1, numRuns: concurrentRuns, verbose: 1 },
     );
   }, 120_000);
+
+  it(`${fullRuns} sequences the whole way: checkout, the Stripe emulator, signed events to the webhook core, the credits core, the Neon endpoint`, async () => {
+    const h = await checkoutHarness({ timeoutMs: 30_000 });
+    await fc.assert(
+      fc.asyncProperty(sequenceArb, async (steps: Step[]) => {
+        await runSequence(h.db, steps, { concurrent: false, driver: (clock) => new FullStackDriver(h, HOLD_TTL_SECONDS, clock) });
+      }),
+      { seed: seed + 2, numRuns: fullRuns, verbose: 1, examples: defects.slice(0, 3).map((d) => [d] as [Step[]]) },
+    );
+  }, 200_000);
 });

@@ -10,8 +10,8 @@
 // In policy mode the ledger must also agree with the model exactly (usable, held, debt) after every sequential step.
 import fc from 'fast-check';
 import type { Db } from '@/db/client';
-import { LedgerDriver, type Answer } from './ledger-driver';
-import { LedgerModel, refundableOf, type Actor, type ModelPurchase } from './ledger-model';
+import { LedgerDriver, type Answer, type Charge, type LedgerPort } from './ledger-driver';
+import { LedgerModel, refundableOf, type Actor } from './ledger-model';
 
 export type Step =
   | { t: 'buy'; credits: 1 | 3 }
@@ -54,12 +54,11 @@ const weights: Partial<Record<Step['t'], number>> = { buy: 3, refund: 2, dispute
 
 export const sequenceArb = fc.array(
   fc.oneof(...(Object.keys(arbs) as Step['t'][]).filter((t) => !allowed || allowed.includes(t)).map((t) => ({ arbitrary: arbs[t], weight: weights[t] ?? 1 }))),
-  { minLength: 1, maxLength: Number(process.env.LEDGER_MAX_STEPS ?? 14) },
+  { minLength: 4, maxLength: Number(process.env.LEDGER_MAX_STEPS ?? 16) },
 );
 
 export const ledgerFigures = { ledger_sequences: 0, ledger_steps: 0, ledger_violations: 0 };
 
-interface Charge { p: ModelPurchase; paymentIntentId: string; refunds: { id: string; amount: number; status: 'succeeded' | 'failed' }[]; dispute: { id: string; amount: number; status: 'open' | 'won' | 'lost' } | null }
 interface Debit { step: Step; actor: Actor; key: string; kind: 'spend' | 'hold'; credits: number; answer: Answer }
 
 class Violation extends Error {}
@@ -69,11 +68,18 @@ const legacyEntitled = (c: Charge) => {
   return c.p.credits - Math.floor((c.p.credits * returned) / c.p.amount);
 };
 
-export async function runSequence(db: Db, steps: Step[], { concurrent }: { concurrent: boolean }): Promise<void> {
+export interface SequenceOptions {
+  concurrent: boolean;
+  /** The driver to run against; default the direct one on `db`. Gets the sequence's clock. */
+  driver?: (clock: () => Date) => LedgerPort;
+}
+
+export async function runSequence(db: Db, steps: Step[], { concurrent, driver: makeDriver }: SequenceOptions): Promise<void> {
   let offsetMs = 0;
   const base = Date.now();
   const model = new LedgerModel(HOLD_TTL_SECONDS * 1000);
-  const driver = new LedgerDriver(db, HOLD_TTL_SECONDS, () => new Date(base + offsetMs));
+  const clock = () => new Date(base + offsetMs);
+  const driver = makeDriver ? makeDriver(clock) : new LedgerDriver(db, HOLD_TTL_SECONDS, clock);
   await driver.init();
   const charges: Charge[] = [];
   const debits: Debit[] = [];
@@ -86,8 +92,6 @@ export async function runSequence(db: Db, steps: Step[], { concurrent }: { concu
   };
   const pick = <T>(list: T[], i: number) => (list.length ? list[i % list.length] : undefined);
 
-  const refundEvent = (c: Charge) => driver.refunds(c.paymentIntentId, c.p.amount, c.refunds);
-  const disputeEvent = (c: Charge) => driver.dispute(c.paymentIntentId, c.p.amount, c.dispute!);
 
   /** Applies one step to the model and the ledger; returns the ledger's call (to run now or at once with others). */
   function plan(step: Step): (() => Promise<void>) | null {
@@ -97,9 +101,9 @@ export async function runSequence(db: Db, steps: Step[], { concurrent }: { concu
         // would pay; that is a choice, not one of the defects a run may be aimed at).
         if (buysFirst && charges.some((c) => c.refunds.length || c.dispute)) return null;
         const p = model.buy(step.credits);
-        const charge: Charge = { p, paymentIntentId: driver.id('pi_model'), refunds: [], dispute: null };
+        const charge: Charge = { p, paymentIntentId: '', refunds: [], dispute: null };
         charges.push(charge);
-        return () => driver.buy(driver.id('cs_model'), charge.paymentIntentId, p.credits, p.amount);
+        return () => driver.buy(charge);
       }
       case 'refund': {
         const c = pick(charges.filter((x) => !x.dispute && refundableOf(x.p) > 0), step.p);
@@ -110,7 +114,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent }: { concu
         c.refunds.push(refund);
         c.p.refunds.push({ ...refund });
         model.retarget(c.p);
-        return () => refundEvent(c);
+        return () => driver.refund(c);
       }
       case 'failRefund': {
         const c = pick(charges.filter((x) => x.refunds.some((r) => r.status === 'succeeded')), step.p);
@@ -119,7 +123,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent }: { concu
         r.status = 'failed';
         c.p.refunds.find((x) => x.id === r.id)!.status = 'failed';
         model.retarget(c.p);
-        return () => refundEvent(c);
+        return () => driver.failRefund(c, r);
       }
       case 'dispute': {
         const c = pick(charges.filter((x) => !x.dispute && refundableOf(x.p) > 0), step.p);
@@ -129,7 +133,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent }: { concu
         c.dispute = { id: driver.id('du_model'), amount, status: 'open' };
         c.p.dispute = { ...c.dispute };
         model.retarget(c.p);
-        return () => disputeEvent(c);
+        return () => driver.dispute(c);
       }
       case 'disputeEnd': {
         const c = pick(charges.filter((x) => x.dispute?.status === 'open'), step.p);
@@ -137,7 +141,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent }: { concu
         c.dispute!.status = step.won ? 'won' : 'lost';
         c.p.dispute!.status = c.dispute!.status;
         model.retarget(c.p);
-        return () => disputeEvent(c);
+        return () => driver.disputeEnd(c);
       }
       case 'spend':
       case 'hold': {
@@ -183,8 +187,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent }: { concu
         return async () => {
           // Concurrently other steps move the ledger meanwhile: the round's invariants judge the redelivery then.
           const before = concurrent ? null : await driver.observe();
-          if (c.refunds.length) await refundEvent(c);
-          if (c.dispute) await disputeEvent(c);
+          await driver.redeliver(c);
           const after = concurrent ? null : await driver.observe();
           if (JSON.stringify(before) !== JSON.stringify(after)) fail(`I4: a redelivery moved the ledger: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
         };
