@@ -45,7 +45,7 @@ export async function startPostgresCluster(options: { parent?: string } = {}): P
   }
   const data = join(dir, 'data');
   let started = false;
-  const stop = async () => {
+  const stop = (): Promise<void> => {
     if (started) {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
@@ -55,6 +55,7 @@ export async function startPostgresCluster(options: { parent?: string } = {}): P
       started = false;
     }
     rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
   };
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--no-locale']);

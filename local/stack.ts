@@ -85,7 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     startClerkStandIn({ key, secretKey: clerkSecretKey, users, sessionTtlSeconds: options.sessionTtlSeconds }),
   ] as const);
   if (started.some((s) => s.status === 'rejected')) {
-    await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    await Promise.allSettled(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.stop()] : [])));
     await cluster?.stop();
     throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
   }

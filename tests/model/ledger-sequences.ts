@@ -172,7 +172,10 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
       }
       case 'tick':
         model.tick(step.seconds * 1000);
-        return async () => void (offsetMs += step.seconds * 1000);
+        return () => {
+          offsetMs += step.seconds * 1000;
+          return Promise.resolve();
+        };
       case 'replay': {
         const d = pick(debits.filter((x) => x.answer.status === 200), step.i);
         if (!d) return null;
