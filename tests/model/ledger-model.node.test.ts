@@ -29,7 +29,7 @@ const defects: Step[][] = [
 const seed = process.env.LEDGER_SEED ? Number(process.env.LEDGER_SEED) : Date.now() % 2_147_483_647;
 const runs = Number(process.env.LEDGER_RUNS ?? 1000);
 const concurrentRuns = Number(process.env.LEDGER_CONCURRENT_RUNS ?? 40);
-const fullRuns = Number(process.env.LEDGER_FULL_RUNS ?? 300);
+const fullRuns = Number(process.env.LEDGER_FULL_RUNS ?? 150);
 
 recordFigures('adversarial+ledger', () => ({ ...ledgerFigures, db: inject('db') }));
 
