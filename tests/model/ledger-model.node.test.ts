@@ -19,7 +19,8 @@ const defects: Step[][] = [
   [{ t: 'buy', credits: 3 }, { t: 'hold', actor: 'service', credits: 3 }, { t: 'refund', p: 0, full: true, cents: 0 }, { t: 'tick', seconds: 61 }, { t: 'spend', actor: 'buyer', credits: 1 }],
   [{ t: 'buy', credits: 1 }, { t: 'refund', p: 0, full: false, cents: 0 }, { t: 'dispute', p: 0, full: true, cents: 0 }],
   [{ t: 'buy', credits: 3 }, { t: 'refund', p: 0, full: false, cents: 14897 }, { t: 'dispute', p: 0, full: true, cents: 0 }, { t: 'disputeEnd', p: 0, won: false }],
-  [{ t: 'buy', credits: 1 }, { t: 'buy', credits: 1 }, { t: 'dispute', p: 1, full: false, cents: 0 }, { t: 'spend', actor: 'buyer', credits: 1 }, { t: 'dispute', p: 0, full: false, cents: 0 }, { t: 'disputeEnd', p: 1, won: true }],
+  [{ t: 'buy', credits: 1 }, { t: 'buy', credits: 1 }, { t: 'dispute', p: 1, full: true, cents: 0 }, { t: 'spend', actor: 'buyer', credits: 1 }, { t: 'dispute', p: 0, full: true, cents: 0 }, { t: 'disputeEnd', p: 1, won: true }],
+  [{ t: 'buy', credits: 1 }, { t: 'buy', credits: 1 }, { t: 'dispute', p: 1, full: true, cents: 0 }, { t: 'spend', actor: 'buyer', credits: 1 }, { t: 'refund', p: 0, full: true, cents: 0 }, { t: 'disputeEnd', p: 1, won: true }],
   // defect 6: a refund Stripe marks failed gives back exactly what it took (paying the debt first)
   [{ t: 'buy', credits: 3 }, { t: 'spend', actor: 'buyer', credits: 2 }, { t: 'refund', p: 0, full: true, cents: 0 }, { t: 'failRefund', p: 0, r: 0 }, { t: 'spend', actor: 'buyer', credits: 1 }],
   // defect 5: a buyer cannot settle the service's hold
