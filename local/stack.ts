@@ -1,5 +1,7 @@
-// startLocalStack: the three stand-ins (Neon endpoint on PGlite, Stripe emulator, Clerk stand-in) wired together,
-// migrated, seeded, with the environment the app needs to use them. Used by tests, benchmarks and `npm run local`.
+// startLocalStack: the three stand-ins (Neon endpoint on PGlite or a real Postgres server, Stripe emulator, Clerk
+// stand-in) wired together, migrated, seeded, with the environment the app needs to use them. Used by tests, benchmarks
+// and `npm run local`. The tests run the endpoint on a throwaway Postgres cluster (`postgresCluster: true`) so that
+// statements race as they do on Neon; PGlite runs one statement at a time.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { neon, neonConfig } from '@neondatabase/serverless';
@@ -7,6 +9,7 @@ import { drizzle } from 'drizzle-orm/neon-http';
 import { migrate } from 'drizzle-orm/neon-http/migrator';
 import { createEphemeralKeyPair, loadOrCreateKeyPair, localPublishableKey, mintSessionToken, startClerkStandIn, type ClerkStandIn, type DemoUser, type LocalKeyPair, type MintOptions } from './auth';
 import { startNeonEndpoint, type NeonEndpoint } from './neon-endpoint';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator';
 
 export const LOCAL_PRICES = {
@@ -28,6 +31,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Use a real Postgres server instead of PGlite. */
   postgresUrl?: string;
+  /** Start a throwaway Postgres cluster under .local/ (removed by stop()) and use it instead of PGlite. */
+  postgresCluster?: boolean;
   /** Persist the sign-in key pair here; default a fresh in-memory key. */
   keyDir?: string;
   users?: DemoUser[];
@@ -43,6 +48,10 @@ export interface LocalStack {
   stripe: StripeEmulator;
   clerk: ClerkStandIn;
   key: LocalKeyPair;
+  /** Which database the Neon endpoint serves: `pglite`, or `postgres-<major>` for a real server. */
+  db: string;
+  /** The real server's URL (a direct driver for tests that drive statements without the endpoint), if any. */
+  postgresUrl?: string;
   /** Every variable the app reads, pointing at the stand-ins. */
   env: Record<string, string>;
   mintToken(options: MintOptions): Promise<string>;
@@ -59,9 +68,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const key = options.keyDir ? await loadOrCreateKeyPair(options.keyDir) : await createEphemeralKeyPair();
   const users = options.users ?? DEMO_USERS;
 
-  const [neonEndpoint, stripe, clerk] = await Promise.all([
+  const cluster: PostgresCluster | undefined = options.postgresCluster ? await startPostgresCluster() : undefined;
+  const postgresUrl = cluster?.url ?? options.postgresUrl;
+  const started = await Promise.allSettled([
     startNeonEndpoint({
-      backend: options.postgresUrl ? { kind: 'postgres', url: options.postgresUrl } : { kind: 'pglite', dataDir: options.dataDir },
+      backend: postgresUrl ? { kind: 'postgres', url: postgresUrl } : { kind: 'pglite', dataDir: options.dataDir },
       latencyMs: options.dbLatencyMs,
     }),
     startStripeEmulator({
@@ -72,7 +83,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhookRetryDelaysMs: options.webhookRetryDelaysMs,
     }),
     startClerkStandIn({ key, secretKey: clerkSecretKey, users, sessionTtlSeconds: options.sessionTtlSeconds }),
-  ]);
+  ] as const);
+  if (started.some((s) => s.status === 'rejected')) {
+    await Promise.allSettled(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.stop()] : [])));
+    await cluster?.stop();
+    throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+  const [neonEndpoint, stripe, clerk] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [NeonEndpoint, StripeEmulator, ClerkStandIn];
 
   // Migrations go through the endpoint with the real driver, as `npm run db:migrate` does against Neon.
   neonConfig.fetchEndpoint = neonEndpoint.url;
@@ -110,11 +127,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stripe,
     clerk,
     key,
+    db: cluster ? `postgres-${cluster.major}` : postgresUrl ? 'postgres' : 'pglite',
+    postgresUrl,
     env,
     // Tokens for this app, as Clerk mints them for a page of its origin (the app refuses any other `azp`).
     mintToken: (mint) => mintSessionToken(key, { ...mint, claims: { azp: appUrl, ...mint.claims } }),
     async stop() {
       await Promise.allSettled([neonEndpoint.stop(), stripe.stop(), clerk.stop()]);
+      await cluster?.stop();
     },
   };
 }

@@ -10,7 +10,8 @@ import { RateLimiter } from './rate-limit';
 import { SessionLifecycle } from './lifecycle';
 import { createEmulatorServer } from './server';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './disputes';
-import type { EmitEvent } from './refunds';
+import { endRefund, type EmitEvent } from './refunds';
+import type { RefundObject } from './types';
 import { endpointTargets } from './webhook-endpoints';
 import { registerPromotionCode } from './promotion-codes';
 import type {
@@ -74,6 +75,8 @@ export interface StripeEmulator {
   openDispute(chargeId: string, opts?: OpenDisputeOptions): Promise<string>;
   /** The network decides a dispute: won reinstates the funds, lost keeps them withdrawn. */
   closeDispute(disputeId: string, outcome: 'won' | 'lost'): Promise<DisputeObject>;
+  /** A succeeded refund later fails at the bank, or is canceled: the money stays; emits refund.updated and co. */
+  endRefund(refundId: string, status: 'failed' | 'canceled'): Promise<RefundObject>;
   events(): StripeEventObject[];
   webhooksIdle(): Promise<void>;
   stop(): Promise<void>;
@@ -183,6 +186,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     resendEvent: (eventId) => settled(() => lifecycle.resend(eventId)),
     openDispute: (chargeId, opts = {}) => settled(() => openDispute(store, chargeId, opts, emit)),
     closeDispute: (disputeId, outcome) => settled(() => closeDispute(store, disputeId, outcome, emit)),
+    endRefund: (refundId, status) => settled(() => endRefund(store, refundId, status, emit)),
     events: () => store.events(),
     webhooksIdle: () => dispatcher.idle(),
     stop: () => {

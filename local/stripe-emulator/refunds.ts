@@ -60,6 +60,26 @@ export function createRefund(store: EmulatorStore, body: FormObject, emit: EmitE
   return structuredClone(refund);
 }
 
+/**
+ * The bank gives up on a refund after it succeeded (`failed`, e.g. a closed card) or the refund is withdrawn
+ * (`canceled`): the money stays with the merchant, so the charge's amount_refunded goes back down. Emits
+ * `refund.updated`, `charge.refund.updated` and (for a failure) `refund.failed`, as Stripe does.
+ */
+export function endRefund(store: EmulatorStore, refundId: string, status: 'failed' | 'canceled', emit: EmitEvent): RefundObject {
+  const refund = store.refunds.get(refundId);
+  if (!refund) throw errors.resourceMissing('refund', refundId, { param: 'id', status: 404 });
+  if (refund.status === 'failed' || refund.status === 'canceled') throw errors.invalid(`Refund ${refund.id} is already ${refund.status}.`);
+  const charge = chargeRecord(store, refund.charge as string);
+  if (refund.status === 'succeeded') charge.amount_refunded -= refund.amount;
+  charge.refunded = charge.amount_refunded === charge.amount;
+  refund.status = status;
+  if (status === 'failed') (refund as RefundObject & { failure_reason?: string }).failure_reason = 'expired_or_canceled_card';
+  emit('refund.updated', structuredClone(refund));
+  emit('charge.refund.updated', structuredClone(refund));
+  if (status === 'failed') emit('refund.failed', structuredClone(refund));
+  return structuredClone(refund);
+}
+
 export function retrieveRefund(store: EmulatorStore, id: string, query: FormObject): RefundObject {
   ensureKnown(query, ['expand']);
   expandList(query, []);

@@ -1,21 +1,32 @@
-// The statements that spend and hold credits, each ONE conditional statement on the ledger and the balance. Races are
-// settled by the ledger's unique `cause`: a statement that loses one aborts whole (its balance move included) and is
-// run again on a fresh snapshot, where it finds the winner's entry.
+// The statements that spend and hold credits. Each is ONE call of a PL/pgSQL function (drizzle/0007_ledger_policy.sql)
+// that first locks the buyer's users row: every change to one buyer's credits runs one at a time, and each statement
+// inside sees the latest committed state, so the same Idempotency-Key sent twice at once answers the first debit twice
+// (never insufficient_credits for a debit that happened). The policy is docs/fulfilment-and-ledger.md's.
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { createPrefixedId } from '@/lib/ids';
+
+/** Who placed a spend or hold: the buyer (session) or the booking service (shared secret). */
+export type CreditsActor = 'buyer' | 'service';
+
+/** How many unsettled, unexpired holds one buyer may have at once; the next is 409 hold_limit_reached. */
+export const MAX_LIVE_HOLDS = 20;
 
 export interface DebitInput {
   clerkUserId: string;
   kind: 'spend' | 'hold';
   credits: number;
   reference: string | null;
-  /** The ledger cause that makes the debit idempotent: `spend:<userId>:<key>` / `hold:<userId>:<key>`. */
+  /** The ledger cause that makes the debit idempotent, scoped per caller: `spend:<userId>:<key>` for the buyer,
+   *  `spend:service:<userId>:<key>` for the service (and `hold:…` alike). */
   cause: string;
+  actor: CreditsActor;
   now: Date;
   /** Holds only. */
   expiresAt: Date | null;
 }
+
+export type Settlement = 'confirmed' | 'released' | 'expired' | 'reversed';
 
 export interface EntryView {
   id: string;
@@ -25,26 +36,84 @@ export interface EntryView {
   expiresAt: string | null;
   createdAt: string;
   balanceAfter: number | null;
+  actor: CreditsActor | null;
 }
 
 export type DebitResult =
-  | { outcome: 'debited' | 'replayed'; entry: EntryView }
-  | { outcome: 'insufficient'; balance: number };
+  | { outcome: 'debited'; entry: EntryView }
+  | { outcome: 'replayed'; entry: EntryView; settlement: Settlement | null; balance: number }
+  | { outcome: 'insufficient'; balance: number }
+  | { outcome: 'hold_limit'; live: number };
 
 const isoOrNull = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
 
-function entryView(row: Record<string, unknown>, prefix: string): EntryView {
+function entryView(row: Record<string, unknown>): EntryView {
   return {
-    id: row[`${prefix}id`] as string,
-    kind: row[`${prefix}kind`] as string,
-    credits: Number(row[`${prefix}credits`]),
-    reference: (row[`${prefix}reference`] as string | null) ?? null,
-    expiresAt: isoOrNull(row[`${prefix}expires_at`]),
-    createdAt: isoOrNull(row[`${prefix}created_at`])!,
-    balanceAfter: row[`${prefix}balance_after`] == null ? null : Number(row[`${prefix}balance_after`]),
+    id: row.id as string,
+    kind: row.kind as string,
+    credits: Number(row.credits),
+    reference: (row.reference as string | null) ?? null,
+    expiresAt: isoOrNull(row.expires_at),
+    createdAt: isoOrNull(row.created_at)!,
+    balanceAfter: row.balance_after == null ? null : Number(row.balance_after),
+    actor: (row.actor as CreditsActor | null) ?? null,
   };
 }
 
+const settlements: Record<string, Settlement> = { confirm: 'confirmed', release: 'released', expiry: 'expired', reversal: 'reversed' };
+
+/**
+ * Spends or holds credits: with the buyer locked, a cause that already has an entry answers it (a hold with its
+ * settlement so far); otherwise expired holds are released, the live-hold cap checked, and the balance debited only
+ * if it covers the debit. An insufficient balance writes nothing, so the key stays free.
+ */
+export async function debitCredits(db: Db, d: DebitInput): Promise<DebitResult> {
+  const result = await db.execute(sql`
+    select * from ledger_debit(${d.clerkUserId}, ${d.kind}, ${d.credits}::int, ${d.reference}::text, ${d.cause}, ${d.actor},
+      ${d.now.toISOString()}::timestamptz, ${d.expiresAt?.toISOString() ?? null}::timestamptz, ${MAX_LIVE_HOLDS}::int, ${createPrefixedId('cre')})`);
+  const row = result.rows[0] ?? {};
+  switch (row.outcome) {
+    case 'debited':
+      return { outcome: 'debited', entry: entryView(row) };
+    case 'replayed':
+      return { outcome: 'replayed', entry: entryView(row), settlement: row.settled_by == null ? null : settlements[row.settled_by as string]!, balance: Number(row.balance) };
+    case 'hold_limit':
+      return { outcome: 'hold_limit', live: Number(row.balance) };
+    default:
+      return { outcome: 'insufficient', balance: Number(row.balance ?? 0) };
+  }
+}
+
+export interface SettleInput {
+  clerkUserId: string;
+  holdId: string;
+  action: 'confirm' | 'release';
+  actor: CreditsActor;
+  now: Date;
+}
+
+export type SettleResult =
+  | { outcome: 'not_found' }
+  | { outcome: 'not_owner'; hold: EntryView; balance: number }
+  | { outcome: 'settled'; fresh: boolean; hold: EntryView; settlement: Settlement; balance: number };
+
+/**
+ * Confirms or releases a hold. Confirm, release, the release an expiry triggers and a reversal's taking share one
+ * cause per hold (`hold_settle:<holdId>`), so exactly one of them ever happens; the others find it and answer from
+ * it. Confirming an expired hold releases it (its credits return) and reports it expired. Only the hold's placer,
+ * or the service, settles it: a buyer settling the service's hold is `not_owner` and changes nothing.
+ */
+export async function settleHold(db: Db, s: SettleInput): Promise<SettleResult> {
+  const result = await db.execute(sql`
+    select * from ledger_settle(${s.clerkUserId}, ${s.holdId}, ${s.action}, ${s.actor}, ${s.now.toISOString()}::timestamptz, ${createPrefixedId('cre')})`);
+  const row = result.rows[0];
+  if (!row || row.outcome === 'not_found') return { outcome: 'not_found' };
+  const hold = entryView(row);
+  if (row.outcome === 'not_owner') return { outcome: 'not_owner', hold, balance: Number(row.balance ?? 0) };
+  return { outcome: 'settled', fresh: row.fresh === true, hold, settlement: settlements[row.settled_by as string]!, balance: Number(row.balance ?? 0) };
+}
+
+// adjustCredits (issue 22 owns it) races reversals through the unique cause only.
 const UNIQUE_VIOLATION = '23505';
 const MAX_ATTEMPTS = 5;
 
@@ -64,118 +133,6 @@ async function settledByCause<T>(run: () => Promise<T>): Promise<T> {
       if (!isUniqueViolation(err) || attempt >= MAX_ATTEMPTS) throw err;
     }
   }
-}
-
-const settleCause = (holdIdSql: ReturnType<typeof sql>) => sql`'hold_settle:' || ${holdIdSql}`;
-
-// The buyer's holds past expiry with no settlement yet: their credits are available again. Nothing has to run for
-// that: every statement that debits counts them in and writes their release in the same statement.
-const expiredHolds = (now: Date) => sql`
-  select h.id, h.user_id, -h.credits as n from credit_entries h
-  where h.user_id = (select id from b) and h.kind = 'hold' and h.expires_at <= ${now.toISOString()}::timestamptz
-    and not exists (select 1 from credit_entries s where s.cause = ${settleCause(sql`h.id`)})`;
-
-/**
- * Spends or holds credits. The users update is the gate: it moves the balance only while this cause has no entry and
- * the balance (with expired holds added back) covers the debit; the entry is written from its RETURNING, without ON
- * CONFLICT, so a concurrent statement with the same cause aborts whole instead of debiting twice. An insufficient
- * balance writes nothing, so the key stays free.
- */
-export function debitCredits(db: Db, d: DebitInput): Promise<DebitResult> {
-  const entryId = createPrefixedId('cre');
-  return settledByCause(async () => {
-    const result = await db.execute(sql`
-      with b as (select id from users where clerk_user_id = ${d.clerkUserId}),
-      prior as (select * from credit_entries where cause = ${d.cause}),
-      expired as (${expiredHolds(d.now)}),
-      freed as (select coalesce(sum(n), 0)::int as n from expired),
-      moved as (
-        update users set credit_balance = users.credit_balance + freed.n - ${d.credits}::int, updated_at = now()
-        from freed
-        where users.id = (select id from b) and not exists (select 1 from prior)
-          and users.credit_balance + freed.n >= ${d.credits}::int
-        returning users.id, users.credit_balance
-      ),
-      released as (
-        insert into credit_entries (id, user_id, kind, credits, cause, reference)
-        select 'cre_' || md5(expired.id), expired.user_id, 'hold_release', expired.n, ${settleCause(sql`expired.id`)}, 'expiry'
-        from expired where exists (select 1 from moved)
-        returning id
-      ),
-      written as (
-        insert into credit_entries (id, user_id, kind, credits, cause, reference, expires_at, balance_after)
-        select ${entryId}, moved.id, ${d.kind}, -${d.credits}::int, ${d.cause}, ${d.reference}::text,
-               ${d.expiresAt?.toISOString() ?? null}::timestamptz, moved.credit_balance
-        from moved
-        returning *
-      )
-      select w.id as w_id, w.kind as w_kind, w.credits as w_credits, w.reference as w_reference,
-             w.expires_at as w_expires_at, w.created_at as w_created_at, w.balance_after as w_balance_after,
-             p.id as p_id, p.kind as p_kind, p.credits as p_credits, p.reference as p_reference,
-             p.expires_at as p_expires_at, p.created_at as p_created_at, p.balance_after as p_balance_after,
-             coalesce((select credit_balance from users where id = (select id from b)), 0) + (select n from freed) as available,
-             (select count(*) from released)::int as released
-      from (select 1) one left join written w on true left join prior p on true`);
-    const row = result.rows[0] ?? {};
-    if (row.w_id != null) return { outcome: 'debited', entry: entryView(row, 'w_') };
-    if (row.p_id != null) return { outcome: 'replayed', entry: entryView(row, 'p_') };
-    return { outcome: 'insufficient', balance: Number(row.available ?? 0) };
-  });
-}
-
-export interface SettleInput {
-  clerkUserId: string;
-  holdId: string;
-  action: 'confirm' | 'release';
-  now: Date;
-}
-
-export type SettleResult =
-  | { outcome: 'not_found' }
-  | { outcome: 'settled'; fresh: boolean; hold: EntryView; settlement: 'confirmed' | 'released' | 'expired'; balance: number };
-
-/**
- * Confirms or releases a hold. Confirm, release and the release an expiry triggers share one cause per hold
- * (`hold_settle:<holdId>`), so exactly one of them ever happens; the others find it and answer from it. Confirming an
- * expired hold releases it (its credits return) and reports it expired.
- */
-export function settleHold(db: Db, s: SettleInput): Promise<SettleResult> {
-  const now = s.now.toISOString();
-  const entryId = createPrefixedId('cre');
-  return settledByCause(async () => {
-    const result = await db.execute(sql`
-      with b as (select id from users where clerk_user_id = ${s.clerkUserId}),
-      h as (select * from credit_entries where id = ${s.holdId} and kind = 'hold' and user_id = (select id from b)),
-      prior as (select kind, reference from credit_entries where cause = ${settleCause(sql`${s.holdId}::text`)}),
-      todo as (
-        select h.id, h.user_id, -h.credits as n, case reason when 'confirm' then 'hold_confirm' else 'hold_release' end as kind, reason
-        from h, lateral (select case when h.expires_at <= ${now}::timestamptz then 'expiry' else ${s.action} end as reason) r
-        where not exists (select 1 from prior)
-      ),
-      moved as (
-        update users set credit_balance = users.credit_balance + todo.n, updated_at = now()
-        from todo where users.id = todo.user_id and todo.kind = 'hold_release'
-        returning users.credit_balance
-      ),
-      written as (
-        insert into credit_entries (id, user_id, kind, credits, cause, reference, balance_after)
-        select ${entryId}, todo.user_id, todo.kind, case when todo.kind = 'hold_release' then todo.n else 0 end,
-               ${settleCause(sql`todo.id`)}, todo.reason,
-               coalesce((select credit_balance from moved), (select credit_balance from users where id = todo.user_id))
-        from todo
-        returning reference
-      )
-      select h.id, h.kind, h.credits, h.reference, h.expires_at, h.created_at, h.balance_after,
-             coalesce((select reference from written), (select reference from prior)) as settled_by,
-             exists (select 1 from written) as fresh,
-             coalesce((select credit_balance from moved), (select credit_balance from users where id = (select id from b))) as balance
-      from h`);
-    const row = result.rows[0];
-    if (!row) return { outcome: 'not_found' };
-    const hold = entryView(row, '');
-    const settlement = ({ confirm: 'confirmed', release: 'released', expiry: 'expired' } as const)[row.settled_by as 'confirm' | 'release' | 'expiry'];
-    return { outcome: 'settled', fresh: row.fresh === true, hold, settlement, balance: Number(row.balance ?? 0) };
-  });
 }
 
 /** Gives a buyer credits (support adjustments, test fixtures) as a ledger entry, once per cause. */

@@ -57,41 +57,17 @@ function ledgerResult(row: Record<string, unknown> | undefined): LedgerResult {
 }
 
 /**
- * Records a paid session and adds its credits in one atomic statement. The insert, or the pending→paid update, only
- * happens while credited_at is null, and the balance moves only for the row that statement touched, so a session is
- * credited once however many webhook deliveries and success-page loads race. The same statement writes the ledger's
- * `purchase` entry, resolves an earlier `unmatched` record, and repairs a missing customer id.
+ * Records a paid session and adds its credits, once, in one call of ledger_credit_purchase (drizzle/0005): it locks the
+ * buyer, moves the purchase to credited only while credited_at is null, so a session is credited once however many
+ * webhook deliveries and success-page loads race, and adds the credits — paying the buyer's open debt first (a later
+ * purchase pays what reversals could not take: docs/fulfilment-and-ledger.md). It also writes the ledger's `purchase`
+ * entry, resolves an earlier `unmatched` record, and repairs a missing customer id.
  */
 export async function creditPaidPurchase(db: Db, e: LedgerEntry): Promise<LedgerResult> {
   const result = await db.execute(sql`
-    with b as (${buyer(e)}),
-    credited as (
-      insert into purchases ${purchaseColumns} ${purchaseValues(e, 'paid')}
-      on conflict (stripe_checkout_session_id) do update
-        set status = 'paid', credited_at = now(), updated_at = now(),
-            stripe_payment_intent_id = coalesce(excluded.stripe_payment_intent_id, purchases.stripe_payment_intent_id)
-        where purchases.credited_at is null
-      returning id, user_id, credit_qty
-    ),
-    entry as (
-      insert into credit_entries (id, user_id, kind, credits, cause, purchase_id)
-      select ${createPrefixedId('cre')}, user_id, 'purchase', credit_qty, ${`checkout:${e.stripeCheckoutSessionId}`}, id from credited
-    ),
-    resolved as (
-      delete from unmatched_checkouts
-      where stripe_checkout_session_id = ${e.stripeCheckoutSessionId} and exists (select 1 from credited)
-    ),
-    bumped as (
-      update users set credit_balance = users.credit_balance + credited.credit_qty,
-                       stripe_customer_id = coalesce(users.stripe_customer_id, ${e.stripeCustomerId}::text),
-                       updated_at = now()
-      from credited where users.id = credited.user_id
-      returning users.credit_balance
-    )
-    select (select id from b) as user_id,
-           (select credit_balance from bumped) as new_balance,
-           (select credit_balance from users where id = (select id from b)) as balance,
-           'paid' as status`);
+    select * from ledger_credit_purchase(${e.appUserId}::text, ${e.clerkUserId}::text, ${e.stripeCheckoutSessionId}, ${e.stripePaymentIntentId}::text,
+      ${e.stripeCustomerId}::text, ${e.priceId}, ${e.creditQty}::int, ${e.amountCents}::int, ${e.currency},
+      ${createPrefixedId('pur')}, ${createPrefixedId('cre')})`);
   return ledgerResult(result.rows[0]);
 }
 
@@ -152,17 +128,19 @@ export function listUnmatchedCheckouts(db: Db): Promise<UnmatchedCheckout[]> {
 export interface Reversal {
   /** The payment the purchase was paid with: refunds and disputes name the charge, whose payment_intent this is. */
   stripePaymentIntentId: string;
-  kind: 'refund' | 'dispute_withdrawn';
-  /** Unique per Stripe object: `refund:re_…`, `dispute:du_…:withdrawn`. */
+  kind: 'refund' | 'refund_failed' | 'dispute_withdrawn' | 'dispute_reinstated';
+  /** Unique per Stripe object and change: `refund:re_…`, `refund:re_…:failed`, `dispute:du_…:withdrawn`, `…:reinstated`. */
   cause: string;
   /**
-   * The credits owed are credit_qty × after ÷ of − credit_qty × before ÷ of, each rounded down: `before`/`after` are
-   * the amounts reversed on the charge before and including this object, `of` the amount charged. Rounding the running
-   * total (not each part) makes two half refunds of a 1-credit pack take back exactly 1, in whatever order they land.
+   * The signed cents this adds to the payment's running total of money returned: + a succeeded refund or a dispute's
+   * withdrawal, − a failed/canceled refund or a won dispute. The credits follow from the total by one rule:
+   * reversed = credit_qty − floor(credit_qty × (amount − returned) ÷ amount), so shares always add up, in any order.
    */
-  amountBefore: number;
-  amountAfter: number;
-  amountOf: number;
+  amount: number;
+  /** A cause that must be recorded first (the refund a failure undoes, the withdrawal a won dispute undoes). */
+  requires?: string | null;
+  /** The clock holds expire by (a reversal first releases expired holds); default now. */
+  now?: Date;
 }
 
 export interface ReversalResult {
@@ -175,83 +153,21 @@ export interface ReversalResult {
   balance: number | null;
 }
 
-function reversalResult(row: Record<string, unknown> | undefined): ReversalResult {
-  return {
-    purchaseFound: row?.purchase_id != null,
-    applied: row?.entry_credits != null,
-    credits: Number(row?.entry_credits ?? row?.credits ?? 0),
-    shortfall: Number(row?.entry_shortfall ?? row?.shortfall ?? 0),
-    balance: row?.balance == null ? null : Number(row.balance),
-  };
-}
-
 /**
- * Takes credits back for a refund or a dispute, once per cause, in one statement. The buyer's row is locked first so
- * the balance read is the latest: the entry takes min(balance, owed) and records the rest as its shortfall, so the
- * balance never goes below zero. The owed credits are capped by what the purchase still has un-reversed.
+ * Applies one change of a payment's running total, once per cause, in one call of ledger_reverse (drizzle/0005), with
+ * the buyer locked: credits it takes come from the balance, then unsettled holds (newest first; their confirm then
+ * answers 409 hold_reversed), and the rest is recorded as debt; credits it gives back pay the debt first.
  */
 export async function reverseCredits(db: Db, r: Reversal): Promise<ReversalResult> {
-  return writeEntry(db, r.cause, sql`
-    found as (
-      select id as purchase_id, user_id, credit_qty from purchases
-      where stripe_payment_intent_id = ${r.stripePaymentIntentId} and credited_at is not null
-    ),
-    buyer as (select u.id, u.credit_balance from users u join found on u.id = found.user_id for update of u),
-    reversed as (
-      select coalesce(sum(-e.credits + e.shortfall), 0)::int as n from credit_entries e, found
-      where e.purchase_id = found.purchase_id and (e.kind = 'refund' or (e.kind = 'dispute_withdrawn' and not exists (
-        select 1 from credit_entries r where r.cause = replace(e.cause, ':withdrawn', ':reinstated'))))
-    ),
-    owed as (
-      select greatest(0, least(
-        floor(found.credit_qty::numeric * ${r.amountAfter}::int / ${r.amountOf}::int)
-          - floor(found.credit_qty::numeric * ${r.amountBefore}::int / ${r.amountOf}::int),
-        found.credit_qty - (select n from reversed)))::int as n
-      from found
-    ),
-    entry as (
-      insert into credit_entries (id, user_id, kind, credits, shortfall, cause, purchase_id)
-      select ${createPrefixedId('cre')}, found.user_id, ${r.kind}, -least(buyer.credit_balance, owed.n),
-             owed.n - least(buyer.credit_balance, owed.n), ${r.cause}, found.purchase_id
-      from found, buyer, owed
-      on conflict (cause) do nothing
-      returning user_id, credits, shortfall
-    )`);
-}
-
-/**
- * Puts back exactly what a dispute's withdrawal took (not its shortfall, which was never taken), once, in one
- * statement. Nothing happens while the withdrawal is unrecorded: the caller records it first.
- */
-export function reinstateDispute(db: Db, disputeId: string): Promise<ReversalResult> {
-  const cause = `dispute:${disputeId}:reinstated`;
-  return writeEntry(db, cause, sql`
-    found as (select user_id, purchase_id, -credits as credits from credit_entries where cause = ${`dispute:${disputeId}:withdrawn`}),
-    entry as (
-      insert into credit_entries (id, user_id, kind, credits, cause, purchase_id)
-      select ${createPrefixedId('cre')}, user_id, 'dispute_reinstated', credits, ${cause}, purchase_id from found
-      on conflict (cause) do nothing
-      returning user_id, credits, shortfall
-    )`);
-}
-
-/**
- * The shared tail of a reversal or reinstatement: `head` defines `found` (purchase_id, user_id) and `entry` (the
- * inserted entry, if this call won its cause); the balance moves by exactly the entry's credits, in the same statement.
- */
-async function writeEntry(db: Db, cause: string, head: SQL): Promise<ReversalResult> {
   const result = await db.execute(sql`
-    with ${head},
-    moved as (
-      update users set credit_balance = users.credit_balance + entry.credits, updated_at = now()
-      from entry where users.id = entry.user_id
-      returning users.credit_balance
-    )
-    select (select purchase_id from found) as purchase_id,
-           (select abs(credits) from entry) as entry_credits, (select shortfall from entry) as entry_shortfall,
-           (select abs(credits) from credit_entries where cause = ${cause}) as credits,
-           (select shortfall from credit_entries where cause = ${cause}) as shortfall,
-           coalesce((select credit_balance from moved),
-                    (select credit_balance from users where id = (select user_id from found))) as balance`);
-  return reversalResult(result.rows[0]);
+    select * from ledger_reverse(${r.stripePaymentIntentId}, ${r.cause}, ${r.kind}, ${r.amount}::int, ${r.requires ?? null}::text,
+      ${(r.now ?? new Date()).toISOString()}::timestamptz, ${createPrefixedId('cre')})`);
+  const row = result.rows[0];
+  return {
+    purchaseFound: row?.purchase_found === true,
+    applied: row?.applied === true,
+    credits: Number(row?.credits ?? 0),
+    shortfall: Number(row?.shortfall ?? 0),
+    balance: row?.balance == null ? null : Number(row.balance),
+  };
 }

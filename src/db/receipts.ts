@@ -1,35 +1,79 @@
-// What a buyer's history and receipts read: purchases with what refunds and disputes took back, and one's own purchase.
-import { and, desc, eq } from 'drizzle-orm';
+// What a buyer's history and receipts read: purchases with what refunds and disputes took back, the ledger's entries a
+// page at a time, and one's own purchase.
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { findUserByClerkId } from './checkout';
 import { creditEntries, purchases, users, type CreditEntry, type Purchase } from './schema';
 
 export interface HistoryPurchase extends Purchase {
+  /** Credits the payment's refunds reversed (net of failed or canceled ones). */
   refundedCredits: number;
+  /** Credits its open or lost disputes reversed (net of won ones). */
   disputedCredits: number;
+  /** Credits its reversals could not take because they had been used (they became the buyer's debt). */
   shortfall: number;
 }
 
-/** The buyer's purchases, newest first, with what refunds and open/lost disputes took back of each. */
-export async function listPurchaseHistory(db: Db, clerkUserId: string): Promise<{ balance: number | null; purchases: HistoryPurchase[]; entries: CreditEntry[] }> {
+/** Entries per page of the history; purchases shown are the newest this many. */
+export const HISTORY_PAGE_SIZE = 50;
+
+// A cursor names the last entry shown: its created_at to the microsecond and its id (ties broken by id).
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(cre_[A-Za-z0-9_-]{1,64})$/;
+const cursorOf = sql<string>`to_char(${creditEntries.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || ${creditEntries.id}`;
+
+export interface PurchaseHistory {
+  balance: number | null;
+  /** Credits reversals could not take, to be paid from credits that come back or are bought. */
+  debt: number;
+  purchases: HistoryPurchase[];
+  /** One page of the ledger, newest first. */
+  entries: CreditEntry[];
+  /** The cursor of the next (older) page (`?before=`), or null on the last page. */
+  older: string | null;
+}
+
+/**
+ * The buyer's newest purchases, with what refunds and disputes took back of each, and one page of ledger entries,
+ * newest first: those before `before` (a cursor from an earlier page; an invalid one reads as the first page).
+ */
+export async function listPurchaseHistory(db: Db, clerkUserId: string, options: { before?: string | null; pageSize?: number } = {}): Promise<PurchaseHistory> {
   const user = await findUserByClerkId(db, clerkUserId);
-  if (!user) return { balance: null, purchases: [], entries: [] };
-  const [rows, entries] = await db.batch([
-    db.select().from(purchases).where(eq(purchases.userId, user.id)).orderBy(desc(purchases.createdAt)),
-    db.select().from(creditEntries).where(eq(creditEntries.userId, user.id)).orderBy(desc(creditEntries.createdAt)),
+  if (!user) return { balance: null, debt: 0, purchases: [], entries: [], older: null };
+  const pageSize = options.pageSize ?? HISTORY_PAGE_SIZE;
+  const cursor = options.before ? CURSOR.exec(options.before) : null;
+  const [rows, page] = await db.batch([
+    db.select().from(purchases).where(eq(purchases.userId, user.id)).orderBy(desc(purchases.createdAt)).limit(pageSize),
+    db
+      .select({ entry: creditEntries, cursor: cursorOf })
+      .from(creditEntries)
+      .where(and(eq(creditEntries.userId, user.id), cursor ? sql`(${creditEntries.createdAt}, ${creditEntries.id}) < (${cursor[1]}::timestamptz, ${cursor[2]})` : undefined))
+      .orderBy(desc(creditEntries.createdAt), desc(creditEntries.id))
+      .limit(pageSize + 1),
   ]);
-  const reinstated = new Set(entries.filter((e) => e.kind === 'dispute_reinstated').map((e) => e.cause.replace(/:reinstated$/, ':withdrawn')));
-  const sum = (purchaseId: string, pick: (e: CreditEntry) => number) =>
-    entries.filter((e) => e.purchaseId === purchaseId).reduce((n, e) => n + pick(e), 0);
+  const ids = rows.map((p) => p.id);
+  const totals = ids.length
+    ? await db
+        .select({
+          purchaseId: creditEntries.purchaseId,
+          refunded: sql<number>`coalesce(sum(${creditEntries.reversed}) filter (where ${creditEntries.kind} in ('refund', 'refund_failed')), 0)::int`,
+          disputed: sql<number>`coalesce(sum(${creditEntries.reversed}) filter (where ${creditEntries.kind} in ('dispute_withdrawn', 'dispute_reinstated')), 0)::int`,
+          shortfall: sql<number>`coalesce(sum(${creditEntries.shortfall}), 0)::int`,
+        })
+        .from(creditEntries)
+        .where(inArray(creditEntries.purchaseId, ids))
+        .groupBy(creditEntries.purchaseId)
+    : [];
+  const byPurchase = new Map(totals.map((t) => [t.purchaseId, t]));
+  const entries = page.slice(0, pageSize);
   return {
     balance: user.creditBalance,
-    entries,
-    purchases: rows.map((p) => ({
-      ...p,
-      refundedCredits: sum(p.id, (e) => (e.kind === 'refund' ? -e.credits + e.shortfall : 0)),
-      disputedCredits: sum(p.id, (e) => (e.kind === 'dispute_withdrawn' && !reinstated.has(e.cause) ? -e.credits + e.shortfall : 0)),
-      shortfall: sum(p.id, (e) => (e.kind === 'refund' || (e.kind === 'dispute_withdrawn' && !reinstated.has(e.cause)) ? e.shortfall : 0)),
-    })),
+    debt: user.creditDebt,
+    entries: entries.map((e) => e.entry),
+    older: page.length > pageSize ? entries.at(-1)!.cursor : null,
+    purchases: rows.map((p) => {
+      const t = byPurchase.get(p.id);
+      return { ...p, refundedCredits: Number(t?.refunded ?? 0), disputedCredits: Number(t?.disputed ?? 0), shortfall: Number(t?.shortfall ?? 0) };
+    }),
   };
 }
 

@@ -135,7 +135,7 @@ describe('webhook fulfilment under upstream faults', () => {
   it.each(kinds)('ledger write fails (%s) → 503; the retry credits once', async (kind) => {
     const userId = `user_fault_ledger_${n++}`;
     const sessionId = await paidSession(userId);
-    stack.neon.failNext(1, kind, (qs) => qs.some((q) => q.includes('insert into purchases')));
+    stack.neon.failNext(1, kind, (qs) => qs.some((q) => q.includes('ledger_credit_purchase(')));
     figures.faults++;
     await expectDocumented5xx(await deliver(sessionId), 503, 'database_unavailable');
     stack.neon.clearFaults();

@@ -1,7 +1,8 @@
 // Starts the local stack once per test run, and when any selected test file uses the app, builds it (`vercel build`,
 // installing nothing) and starts it with `next start` before the first test file runs. Workers reach both through
 // the control URL (tests/support/stack.ts). Clears the figures of the previous run and fails the run if the app
-// printed a secret, a stack trace or upstream error text.
+// printed a secret, a stack trace or upstream error text. The Neon endpoint serves a throwaway PostgreSQL cluster
+// (local/postgres-cluster.ts) created under .local/ and removed at teardown; BILLING_TEST_DB=pglite uses PGlite instead.
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
@@ -15,6 +16,10 @@ import { figuresDir } from '../support/figures-path';
 declare module 'vitest' {
   export interface ProvidedContext {
     controlUrl: string;
+    /** `postgres-<major>` (the default: a throwaway cluster under .local/) or `pglite` (BILLING_TEST_DB=pglite). */
+    db: string;
+    /** The throwaway cluster's URL, for tests that drive the ledger's statements with a direct driver. */
+    postgresUrl: string | undefined;
   }
 }
 
@@ -27,7 +32,7 @@ async function runUsesApp(project: TestProject): Promise<boolean> {
   return sources.some((source) => source.includes('stack.app()'));
 }
 
-interface Started { controlUrl: string; users: number; teardown: () => Promise<void> }
+interface Started { controlUrl: string; db: string; postgresUrl: string | undefined; users: number; teardown: () => Promise<void> }
 // With `extends: true` every project inherits this file and vitest runs it once per project (and for the root): one
 // stack and one app serve them all, stopped when the last of them tears down.
 const shared = globalThis as { billingTestStack?: Promise<Started> };
@@ -37,6 +42,8 @@ export default async function setup(project: TestProject) {
   const started = await shared.billingTestStack;
   started.users++;
   project.provide('controlUrl', started.controlUrl);
+  project.provide('db', started.db);
+  project.provide('postgresUrl', started.postgresUrl);
   return async () => {
     if (--started.users > 0) return;
     delete shared.billingTestStack;
@@ -47,7 +54,9 @@ export default async function setup(project: TestProject) {
 async function start(project: TestProject): Promise<Started> {
   rmSync(figuresDir, { recursive: true, force: true });
   const appPort = await freePort();
-  const stack = await startLocalStack({ appUrl: `http://localhost:${appPort}`, webhookRetryDelaysMs: [100, 300, 1000] });
+  // Real Postgres by default: the statements that race must race as on Neon (PGlite runs one at a time).
+  const postgresCluster = process.env.BILLING_TEST_DB !== 'pglite';
+  const stack = await startLocalStack({ appUrl: `http://localhost:${appPort}`, webhookRetryDelaysMs: [100, 300, 1000], postgresCluster });
   let app: AppServer | undefined;
   try {
     if (await runUsesApp(project)) {
@@ -74,6 +83,8 @@ async function start(project: TestProject): Promise<Started> {
   });
   return {
     controlUrl: control.url,
+    db: stack.db,
+    postgresUrl: stack.postgresUrl,
     users: 0,
     teardown: async () => {
     const printed = app?.output() ?? '';

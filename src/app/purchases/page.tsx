@@ -21,13 +21,17 @@ const entryLabels: Record<string, string> = {
   hold: 'Reserved',
   hold_release: 'Reservation released',
   hold_confirm: 'Reservation used',
+  hold_reversed: 'Reservation taken back by a refund or dispute',
+  refund_failed: 'Refund failed: credits restored',
 };
 
-export default async function PurchasesPage() {
+export default async function PurchasesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { userId } = await auth();
   if (!userId) notFound();
   const { db, prices } = billingServices();
-  const history = await listPurchaseHistory(db, userId);
+  // The balance history is paged, newest first: `?before=<cursor>` shows the entries older than the cursor.
+  const { before } = await searchParams;
+  const history = await listPurchaseHistory(db, userId, { before: typeof before === 'string' ? before : null });
   const credits = (n: number) => `${n} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
   return (
     <main className="page">
@@ -68,6 +72,9 @@ export default async function PurchasesPage() {
           </li>
         ))}
       </ul>
+      {history.older && (
+        <a data-testid="older" href={`/purchases?before=${encodeURIComponent(history.older)}`}>Older</a>
+      )}
       <a className="button" href="/">Back to pricing</a>
     </main>
   );

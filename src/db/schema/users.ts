@@ -10,6 +10,9 @@ export const users = pgTable(
     clerkUserId: text('clerk_user_id').notNull().unique(),
     email: text('email').notNull(),
     creditBalance: integer('credit_balance').notNull().default(0),
+    /** Credits reversals could not take (the buyer had used them): paid first out of any credits that later come to this
+     *  buyer — a release, an expiry, a won dispute, a failed refund or a purchase (docs/fulfilment-and-ledger.md). */
+    creditDebt: integer('credit_debt').notNull().default(0),
     stripeCustomerId: text('stripe_customer_id'),
     // Set by the checkout's find-or-create statement just before it may create a Stripe customer: a later checkout that
     // finds it set with no customer id knows an earlier create may have happened whose save was lost.
@@ -17,8 +20,11 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => new Date()),
   },
-  // The balance never goes below zero: a reversal that cannot be taken back in full records its shortfall instead.
-  (t) => [uniqueIndex('users_stripe_customer_id_unique').on(t.stripeCustomerId), check('users_credit_balance_non_negative', sql`${t.creditBalance} >= 0`)],
+  // The balance never goes below zero: a reversal that cannot be taken back in full records its shortfall as a debt.
+  (t) => [
+    uniqueIndex('users_stripe_customer_id_unique').on(t.stripeCustomerId), check('users_credit_balance_non_negative', sql`${t.creditBalance} >= 0`),
+    check('users_credit_debt_non_negative', sql`${t.creditDebt} >= 0`),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

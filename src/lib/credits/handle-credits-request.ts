@@ -38,13 +38,16 @@ function route(path: string): { service: boolean; operation: Operation } | null 
   return { service, operation: { op: match[4] as 'confirm' | 'release', holdId: match[3]! } };
 }
 
+const holdStatus = (d: DebitOutcome) => (d.settlement ?? 'held');
 const entryJson = (e: EntryView) => ({ id: e.id, credits: -e.credits, reference: e.reference, createdAt: e.createdAt });
 
-function debitResponse(op: 'spend' | 'hold', { entry, replayed }: DebitOutcome): Response {
+function debitResponse(op: 'spend' | 'hold', outcome: DebitOutcome): Response {
+  const { entry, replayed } = outcome;
   const body =
     op === 'spend'
       ? { spend: entryJson(entry), balance: entry.balanceAfter }
-      : { hold: { ...entryJson(entry), status: 'held', expiresAt: entry.expiresAt }, balance: entry.balanceAfter };
+      : // A replayed hold reports the hold's current state (and then the balance now).
+        { hold: { ...entryJson(entry), status: holdStatus(outcome), expiresAt: entry.expiresAt }, balance: outcome.balance ?? entry.balanceAfter };
   // Stripe's header for an answer repeated from the first request with this key.
   return Response.json(body, { status: replayed ? 200 : 201, headers: replayed ? { 'Idempotent-Replayed': 'true' } : {} });
 }
@@ -52,6 +55,7 @@ function debitResponse(op: 'spend' | 'hold', { entry, replayed }: DebitOutcome):
 const settledResponse = (s: Settled) =>
   Response.json({ hold: { ...entryJson(s.hold), status: s.settlement, expiresAt: s.hold.expiresAt }, balance: s.balance });
 
+/** The buyer the request is for; the caller (the `service` flag) is the actor its keys and holds belong to. */
 async function buyerId(request: Request, service: boolean, body: Record<string, unknown>, deps: CreditsDeps, ctx: RequestContext): Promise<string> {
   if (service) {
     if (!(await verifyServiceSecret(request, deps.serviceSecret))) throw new BillingError('unauthenticated', 'A valid service secret is required.');
@@ -83,7 +87,7 @@ export async function handleCreditsRequest(request: Request, deps: CreditsDeps):
     const now = deps.now?.() ?? new Date();
     if (operation.op === 'spend' || operation.op === 'hold') {
       const { op } = operation;
-      const req = parseCreditsRequest(request, body, clerkUserId);
+      const req = parseCreditsRequest(request, body, clerkUserId, service ? 'service' : 'buyer');
       const done = await ctx.time('db', () =>
         op === 'spend' ? spendCredits(deps.db, req, now) : holdCredits(deps.db, req, now, deps.holdTtlSeconds),
       );
@@ -92,7 +96,7 @@ export async function handleCreditsRequest(request: Request, deps: CreditsDeps):
       response = debitResponse(op, done);
     } else {
       const { op, holdId } = operation as Extract<Operation, { holdId: string }>;
-      const settled = await ctx.time('db', () => (op === 'confirm' ? confirmHold : releaseHold)(deps.db, clerkUserId, holdId, now));
+      const settled = await ctx.time('db', () => (op === 'confirm' ? confirmHold : releaseHold)(deps.db, clerkUserId, holdId, now, service ? 'service' : 'buyer'));
       if (!settled.fresh) outcome = 'replayed';
       response = settledResponse(settled);
     }

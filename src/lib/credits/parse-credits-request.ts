@@ -1,12 +1,15 @@
 // Reads a spend/hold/settle request: a small JSON object and the Idempotency-Key header, each bad input a stable 400.
 import { BillingError } from '@/lib/http';
 import { readCappedBody } from '@/lib/http';
+import type { CreditsActor } from '@/db/credits';
 
 export const MAX_CREDITS_BODY_BYTES = 1024;
 export const MAX_CREDITS_PER_REQUEST = 10_000;
 
 export interface CreditsRequest {
   clerkUserId: string;
+  /** Who calls: the buyer (session) or the booking service (secret); keys and holds belong to their caller. */
+  actor: CreditsActor;
   credits: number;
   reference: string | null;
   idempotencyKey: string;
@@ -40,7 +43,7 @@ export function idempotencyKey(request: Request): string {
   return key;
 }
 
-export function parseCreditsRequest(request: Request, body: Record<string, unknown>, clerkUserId: string): CreditsRequest {
+export function parseCreditsRequest(request: Request, body: Record<string, unknown>, clerkUserId: string, actor: CreditsActor = 'buyer'): CreditsRequest {
   const { credits, reference } = body;
   if (typeof credits !== 'number' || !Number.isSafeInteger(credits) || credits < 1 || credits > MAX_CREDITS_PER_REQUEST) {
     throw new BillingError('invalid_credits', `credits must be a whole number from 1 to ${MAX_CREDITS_PER_REQUEST}.`);
@@ -48,5 +51,5 @@ export function parseCreditsRequest(request: Request, body: Record<string, unkno
   if (reference !== undefined && reference !== null && (typeof reference !== 'string' || reference.length === 0 || reference.length > 200)) {
     throw invalidBody('reference, when sent, must be a string of 1–200 characters.');
   }
-  return { clerkUserId, credits, reference: reference ?? null, idempotencyKey: idempotencyKey(request) };
+  return { clerkUserId, actor, credits, reference: reference ?? null, idempotencyKey: idempotencyKey(request) };
 }

@@ -14,6 +14,8 @@ export interface FulfilmentDeps {
   stripe: Stripe;
   prices: readonly PriceConfig[];
   markerKey: string;
+  /** The clock holds expire by when a reversal releases expired holds first (tests move it); default now. */
+  now?: () => Date;
 }
 
 export type FulfilmentOutcome = 'credited' | 'already_credited' | 'pending' | 'failed' | 'unmatched' | 'not_complete';

@@ -1,10 +1,10 @@
 // charge.dispute.* events: re-reads the dispute from Stripe and brings the ledger to its state — a chargeback (any
-// status but an inquiry's `warning_*`) takes the disputed share of the credits back; a won one puts back exactly what
-// was taken. Both are keyed by the dispute, so any order and any number of deliveries end the same.
+// status but an inquiry's `warning_*`) adds the disputed amount to the payment's running total of money returned; a
+// won one takes it off again (the credits come back, paying any debt first). Both are keyed by the dispute, so any
+// order and any number of deliveries end the same.
 import type Stripe from 'stripe';
-import { reinstateDispute } from '@/db/fulfilment';
-import { callUpstream } from '@/lib/http';
 import { callStripe } from '@/lib/http';
+import { disputeReversals } from './apply-reversals';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
@@ -21,12 +21,10 @@ export async function handleDisputeEvent(event: Stripe.Event, deps: FulfilmentDe
   const charge = chargeId ? await callStripe(() => deps.stripe.charges.retrieve(chargeId)) : null;
   const paymentIntentId = idOf(charge?.payment_intent);
   if (!charge || !paymentIntentId) return { outcome: 'ignored', facts };
-  const withdrawn = await reversePayment(
-    { stripePaymentIntentId: paymentIntentId, kind: 'dispute_withdrawn', cause: `dispute:${dispute.id}:withdrawn`, amountBefore: 0, amountAfter: dispute.amount, amountOf: charge.amount },
-    deps,
-  );
+  const [withdraw, reinstate] = disputeReversals(paymentIntentId, dispute);
+  const withdrawn = await reversePayment(withdraw!, deps);
   const summary = summariseReversals([withdrawn], facts);
-  if (dispute.status !== 'won' || !withdrawn.purchaseFound) return summary;
-  const reinstated = await callUpstream('db', () => reinstateDispute(deps.db, dispute.id));
+  if (!reinstate || !withdrawn.purchaseFound) return summary;
+  const reinstated = await reversePayment(reinstate, deps);
   return { outcome: reinstated.applied ? 'reinstated' : 'already_reinstated', facts: { ...facts, credits: reinstated.credits } };
 }

@@ -1,7 +1,10 @@
-// charge.refunded / refund.created / refund.updated: re-reads the charge and all its refunds from Stripe and takes
-// back each succeeded refund's share of the credits, once per refund, whichever of these events arrives first.
+// charge.refunded / refund.created / refund.updated / charge.refund.updated: re-reads the charge and all its refunds
+// from Stripe and brings the payment's running total of money returned to their state, once per refund and change,
+// whichever of these events arrives first: a succeeded refund adds its amount, one Stripe later marks failed or
+// canceled takes it off again (its credits come back, paying any debt first).
 import type Stripe from 'stripe';
 import { callStripe } from '@/lib/http';
+import { refundReversals } from './apply-reversals';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
@@ -18,21 +21,10 @@ export async function handleRefundEvent(event: Stripe.Event, deps: FulfilmentDep
   ]);
   const paymentIntentId = idOf(charge.payment_intent);
   if (!paymentIntentId) return { outcome: 'ignored', facts: { charge: chargeId } };
-  // Oldest first, in Stripe's own order (it lists newest first; a new refund is always the newest, even within the
-  // same second, where ids say nothing): each refund's credits are the step it adds to the running total, so the
-  // split never depends on which refund's event came first. Pending or failed refunds move nothing.
-  const succeeded = refunds.reverse().filter((r) => r.status === 'succeeded');
+  // Oldest first (Stripe lists newest first). The credits follow from the running total, so the order only decides
+  // which refund's entry carries a rounding step, never the total.
+  const reversals = refundReversals(paymentIntentId, refunds.reverse());
   const results = [];
-  let before = 0;
-  for (const refund of succeeded) {
-    const after = before + refund.amount;
-    results.push(
-      await reversePayment(
-        { stripePaymentIntentId: paymentIntentId, kind: 'refund', cause: `refund:${refund.id}`, amountBefore: before, amountAfter: after, amountOf: charge.amount },
-        deps,
-      ),
-    );
-    before = after;
-  }
-  return summariseReversals(results, { charge: chargeId, refunds: succeeded.length });
+  for (const reversal of reversals) results.push(await reversePayment(reversal, deps));
+  return summariseReversals(results, { charge: chargeId, refunds: refunds.filter((r) => r.status === 'succeeded').length });
 }

@@ -8,6 +8,7 @@ import { fulfilCheckout, type FulfilmentDeps, type FulfilmentResult } from './fu
 export type ReversalOutcome = ReversalResult & { fulfilment?: FulfilmentResult };
 
 export async function reversePayment(reversal: Reversal, deps: FulfilmentDeps): Promise<ReversalOutcome> {
+  if (!reversal.now && deps.now) reversal = { ...reversal, now: deps.now() };
   const first = await callUpstream('db', () => reverseCredits(deps.db, reversal));
   if (first.purchaseFound) return first;
   const sessions = await callUpstream('stripe', () =>

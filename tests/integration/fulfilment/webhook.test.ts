@@ -168,7 +168,7 @@ describe('POST /api/billing/webhook (core)', () => {
   it('answers 503 on a database fault so Stripe retries, and the retry credits once', async () => {
     const { userId, sessionId } = await newSession();
     await stack.stripe('completeSession', sessionId);
-    await stack.neon('failNext', 1, 'error500', { $sqlIncludes: 'insert into purchases', $paramsInclude: sessionId });
+    await stack.neon('failNext', 1, 'error500', { $sqlIncludes: 'ledger_credit_purchase(', $paramsInclude: sessionId });
     const failed = await deliver('checkout.session.completed', sessionId);
     expect(failed.status).toBe(503);
     expect(await failed.json()).toMatchObject({ error: { code: 'database_unavailable' } });
