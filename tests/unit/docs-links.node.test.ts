@@ -26,7 +26,7 @@ function slugsOf(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const withoutFences = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
   for (const match of withoutFences.matchAll(/^#{1,6}[ \t]+(.+?)[ \t#]*$/gm)) {
-    const base = match[1]
+    const base = match[1]!
       .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\- _]/gu, '')
@@ -43,9 +43,9 @@ type Link = { from: string; text: string; target: string };
 function linksOf(file: string): Link[] {
   const links: Link[] = [];
   for (const match of proseOf(readFileSync(file, 'utf8')).matchAll(/\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
-    const target = match[2].replace(/^<|>$/g, '');
+    const target = match[2]!.replace(/^<|>$/g, '');
     if (/^(https?:|mailto:)/i.test(target)) continue;
-    links.push({ from: relative(root, file), text: match[1], target });
+    links.push({ from: relative(root, file), text: match[1]!, target });
   }
   return links;
 }
@@ -69,7 +69,7 @@ describe('documentation links', () => {
   });
 
   it('the README links to every doc', () => {
-    const fromReadme = new Set(linksOf(files[0]).map((link) => link.target.split('#')[0]));
+    const fromReadme = new Set(linksOf(files[0]!).map((link) => link.target.split('#')[0]));
     const unlinked = files.slice(1).map((file) => relative(root, file)).filter((doc) => !fromReadme.has(doc));
     expect(unlinked, 'docs the README does not link to').toEqual([]);
   });
@@ -85,7 +85,7 @@ describe('documentation links', () => {
   }
 
   it('the README is a front door of at most 150 lines', () => {
-    const lines = readFileSync(files[0], 'utf8').replace(/\n$/, '').split('\n').length;
+    const lines = readFileSync(files[0]!, 'utf8').replace(/\n$/, '').split('\n').length;
     expect(lines, 'README.md lines').toBeLessThanOrEqual(150);
   });
 });
