@@ -160,7 +160,7 @@ function functionGzipBytes(name: string): number {
     .filter((e) => e.isFile() && !e.name.endsWith('.map') && e.name !== '.vc-config.json')
     .reduce((sum, e) => sum + gzipSync(readFileSync(join(e.parentPath, e.name))).length, 0);
 }
-const sizes = Object.fromEntries(['api/billing/checkout', 'api/billing/webhook', 'middleware', 'api/bench/noop'].map((f) => [f, functionGzipBytes(f)]));
+const sizes = Object.fromEntries(['api/billing/checkout', 'api/billing/webhook', 'api/bench/noop'].map((f) => [f, functionGzipBytes(f)]));
 
 await rig.stop();
 

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const nextBin = fileURLToPath(new URL('../node_modules/next/dist/bin/next', import.meta.url));
 
+/** The last build's output (stdout and stderr), for tests/e2e/build-warnings.test.ts to read its warnings from. */
+export const buildOutputFile = `${root}.local/build-output.log`;
+
 export interface AppServer { url: string; pid: number | undefined; output: () => string; stop(): Promise<void> }
 
 function run(args: string[], env: Record<string, string>, onOutput: (text: string) => void, nodeArgs: string[] = []): ChildProcess {
@@ -40,6 +43,8 @@ export async function buildApp(env: Record<string, string>, via: 'next' | 'verce
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  mkdirSync(`${root}.local`, { recursive: true });
+  writeFileSync(buildOutputFile, output);
   if (code !== 0) throw new Error(`${via} build failed (${code}):\n${output.slice(-4000)}`);
 }
 

@@ -1,4 +1,4 @@
-// The real app over HTTP: `vercel build` + `next start`, the real middleware.ts and edge routes, on the local stack.
+// The real app over HTTP: `vercel build` + `next start`, the real proxy.ts and edge routes, on the local stack.
 // Every response is scanned for leaks, and so is everything the app printed.
 import Stripe from 'stripe';
 import { beforeAll, describe, expect, it } from 'vitest';

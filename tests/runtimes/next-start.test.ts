@@ -1,4 +1,4 @@
-// The shared contract against the real app: next build + next start, middleware.ts and the edge routes, over HTTP.
+// The shared contract against the real app: next build + next start, proxy.ts and the edge routes, over HTTP.
 import { describeBillingContract } from '../support/shared-cases';
 import { stack } from '../support/stack';
 

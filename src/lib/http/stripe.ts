@@ -12,12 +12,23 @@ export interface StripeClientOptions {
   maxNetworkRetries?: number;
 }
 
+/**
+ * fetch without the Content-Length Stripe sets itself (fetch derives it from the body anyway). Under `next start` on
+ * Node 24 an explicit one fails every edge-route call (Next's edge sandbox hands it to Node 24's undici dispatcher,
+ * which refuses it: "invalid content-length header"); Node 20, workerd and Vercel's edge accept either.
+ */
+function fetchWithoutContentLength(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const headers = new Headers(init?.headers);
+  headers.delete('content-length');
+  return fetch(input, { ...init, headers });
+}
+
 export function createStripeClient({ secretKey, apiBase, timeoutMs = 5_000, maxNetworkRetries = 2 }: StripeClientOptions): Stripe {
   const base = apiBase ? new URL(apiBase) : null;
   return new Stripe(secretKey, {
     apiVersion: STRIPE_API_VERSION,
     typescript: true,
-    httpClient: Stripe.createFetchHttpClient(),
+    httpClient: Stripe.createFetchHttpClient(fetchWithoutContentLength),
     timeout: timeoutMs,
     maxNetworkRetries,
     ...(base && {

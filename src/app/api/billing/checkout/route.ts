@@ -1,6 +1,6 @@
 // POST /api/billing/checkout — send a signed-in buyer to Stripe Checkout (303, or {url} for JSON callers).
-// Not behind clerkMiddleware (see middleware.ts): the core verifies the session itself, which costs a fraction of the
-// middleware's CPU and keeps @clerk/nextjs out of this function's bundle.
+// Not behind clerkMiddleware (see proxy.ts): the core verifies the session itself, which costs a fraction of the
+// proxy's CPU and keeps @clerk/nextjs out of this function's bundle.
 import { after } from 'next/server';
 import { handleCheckout } from '@/lib/checkout';
 import { jsonLogger } from '@/lib/http';

@@ -1,7 +1,9 @@
-// Clerk at the edge, for pages only: verifies the session token networkless (CLERK_JWT_KEY) and, on a GET document
-// request with an expired token, runs Clerk's handshake to refresh it. Signed-out requests pass through; each page
-// decides. API routes are not matched: the billing routes verify the token themselves (authenticate-session.ts) at a
-// fraction of the middleware's CPU, Stripe's signature authenticates the webhook and a Bearer CRON_SECRET the cron.
+// Clerk as the app's proxy (Next 16's name for middleware; a proxy always runs on Node.js, so there is no `runtime`
+// export: one throws at build), for pages only: verifies the session token networkless (CLERK_JWT_KEY) and, on a GET
+// document request with an expired token, runs Clerk's handshake to refresh it. Signed-out requests pass through;
+// each page decides. API routes are not matched: the billing routes verify the token themselves
+// (authenticate-session.ts) at a fraction of the proxy's CPU, Stripe's signature authenticates the webhook and a
+// Bearer CRON_SECRET the cron.
 import { clerkMiddleware } from '@clerk/nextjs/server';
 import { env } from '@/env';
 
