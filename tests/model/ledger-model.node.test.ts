@@ -27,7 +27,9 @@ const defects: Step[][] = [
   [{ t: 'buy', credits: 1 }, { t: 'hold', actor: 'service', credits: 1 }, { t: 'settle', h: 0, actor: 'buyer', action: 'release' }, { t: 'settle', h: 0, actor: 'service', action: 'confirm' }],
 ];
 
-const seed = process.env.LEDGER_SEED ? Number(process.env.LEDGER_SEED) : Date.now() % 2_147_483_647;
+// The suite's seed is fixed so a CI run is reproducible; fresh seeds are run by hand (LEDGER_SEED=random or a number).
+const seedSetting = process.env.LEDGER_SEED ?? '20261203';
+const seed = seedSetting === 'random' ? Date.now() % 2_147_483_647 : Number(seedSetting);
 const runs = Number(process.env.LEDGER_RUNS ?? 1000);
 const concurrentRuns = Number(process.env.LEDGER_CONCURRENT_RUNS ?? 40);
 const fullRuns = Number(process.env.LEDGER_FULL_RUNS ?? 150);
