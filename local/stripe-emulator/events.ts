@@ -26,11 +26,14 @@ export function newestFirst<T extends { created: number }>(inCreationOrder: T[])
   return [...inCreationOrder].reverse().sort((a, b) => b.created - a.created);
 }
 
-/** One page, newest first, cursor by `starting_after`, like Stripe's list endpoints. */
+/** One page, newest first, cursor by `starting_after`, like Stripe's list endpoints: a cursor that names no object of
+ *  the list is refused (400 `resource_missing`), as Stripe does, rather than quietly starting over. */
 export function page<T extends { id: string }>(all: T[], query: FormObject, url: string) {
   const limit = Math.min(optPositiveInt(query, 'limit', 'limit') ?? 10, 100);
   const after = optString(query, 'starting_after', 'starting_after');
-  const rest = after === undefined ? all : all.slice(all.findIndex((x) => x.id === after) + 1);
+  const at = after === undefined ? -1 : all.findIndex((x) => x.id === after);
+  if (after !== undefined && at === -1) throw errors.resourceMissing('object', after, { param: 'starting_after' });
+  const rest = all.slice(at + 1);
   return { object: 'list' as const, data: rest.slice(0, limit), has_more: rest.length > limit, url };
 }
 

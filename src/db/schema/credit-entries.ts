@@ -41,6 +41,10 @@ export const creditEntries = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     /** Spends, holds and their settlements: the stored balance right after this entry, so a replay answers the same. */
     balanceAfter: integer('balance_after'),
+    /** Who caused the entry where a person or service did: adjustments record `operator:<name>`. */
+    actor: text('actor'),
+    /** Adjustments: why, as the operator wrote it. */
+    reason: text('reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
