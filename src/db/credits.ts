@@ -148,7 +148,7 @@ export function settleHold(db: Db, s: SettleInput): Promise<SettleResult> {
       h as (select * from credit_entries where id = ${s.holdId} and kind = 'hold' and user_id = (select id from b)),
       prior as (select kind, reference from credit_entries where cause = ${settleCause(sql`${s.holdId}::text`)}),
       todo as (
-        select h.id, h.user_id, -h.credits as n, case reason when 'confirm' then 'hold_confirm' else 'hold_release' end as kind, reason
+        select h.id, h.user_id, -h.credits as n, case r.reason when 'confirm' then 'hold_confirm' else 'hold_release' end as kind, r.reason
         from h, lateral (select case when h.expires_at <= ${now}::timestamptz then 'expiry' else ${s.action} end as reason) r
         where not exists (select 1 from prior)
       ),
