@@ -20,6 +20,8 @@ export interface SeedDeps {
 export interface SeededSession {
   id: string;
   clerkUserId: string;
+  appUserId: string;
+  price: PriceConfig;
   creditQty: number;
 }
 
@@ -44,8 +46,9 @@ export async function seedPaidSessions(emulator: Pick<StripeEmulator, 'seedPaidS
     const k = i % deps.prices.length;
     const price = deps.prices[k]!;
     const params = checkoutSessionParams({ price, customerId: b.customerId, appUserId: b.appUserId, clerkUserId: b.clerkUserId, appUrl: 'http://localhost:3000', marker: b.markers[k] });
-    return { params: toForm(params) as FormObject, created: nowS - Math.floor(((o.count - i) * o.spanSeconds) / o.count), clerkUserId: b.clerkUserId, creditQty: price.creditQty };
+    const created = nowS - Math.floor(((o.count - i) * o.spanSeconds) / o.count);
+    return { params: toForm(params) as FormObject, created, clerkUserId: b.clerkUserId, appUserId: b.appUserId, price, creditQty: price.creditQty };
   });
   const ids = emulator.seedPaidSessions(specs.map(({ params, created }) => ({ params, created })));
-  return specs.map((s, i) => ({ id: ids[i]!, clerkUserId: s.clerkUserId, creditQty: s.creditQty }));
+  return specs.map(({ clerkUserId, appUserId, price, creditQty }, i) => ({ id: ids[i]!, clerkUserId, appUserId, price, creditQty }));
 }

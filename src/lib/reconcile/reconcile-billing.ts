@@ -87,12 +87,11 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
     complete: false, from, until, watermark, cursor: null,
     eventsChecked: 0, sessionsListed: 0, sessionsSkipped: 0, sessionsChecked: 0, fixed: [], unmatched: [],
   };
-  const stripeCall = <T>(call: () => Promise<T>) => callStripe(call, { deadline: Math.max(deadline, now() + 4_000) });
 
   try {
     while (progress.phase === 'events') {
       if (spent()) break;
-      const page: Listed<Stripe.Event> = await stripeCall(() =>
+      const page: Listed<Stripe.Event> = await callStripe(() =>
         deps.stripe.events.list({
           delivery_success: false, created: { gte: from, lte: until }, types: HANDLED_EVENT_TYPES, limit: pageSize,
           ...(progress.cursor ? { starting_after: progress.cursor } : {}),
@@ -108,7 +107,7 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
     }
     while (progress.phase === 'sessions') {
       if (spent()) break;
-      const page: Listed<Stripe.Checkout.Session> = await stripeCall(() =>
+      const page: Listed<Stripe.Checkout.Session> = await callStripe(() =>
         deps.stripe.checkout.sessions.list({
           status: 'complete', created: { gte: from - SESSION_LIFETIME_S, lte: until }, limit: pageSize,
           ...(progress.cursor ? { starting_after: progress.cursor } : {}),

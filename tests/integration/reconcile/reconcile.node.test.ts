@@ -108,6 +108,21 @@ describe('reconciliation', () => {
   });
 });
 
+describe('reconciliation within a time budget', () => {
+  it('stops starting pages once the budget is spent, saves where it stopped, and the next run finishes the same sweep', async () => {
+    const stateId = `budget_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`;
+    // A clock that moves 10 s each time the sweep looks at it: start (deadline = +35 s), the window's end (+20 s),
+    // before the events page (+30 s: within budget), before the first sessions page (+40 s: spent).
+    let t = Date.now();
+    const first = await reconcileBilling(deps, { stateId, budgetMs: 25_000, now: () => (t += 10_000) });
+    expect(first).toMatchObject({ complete: false, cursor: { phase: 'sessions', after: null }, sessionsListed: 0, watermark: null });
+    const second = await reconcileBilling(deps, { stateId });
+    expect(second).toMatchObject({ complete: true, cursor: null, from: first.from, until: first.until, watermark: first.until, eventsChecked: 0, fixed: [] });
+    expect(second.sessionsListed).toBeGreaterThan(0);
+    expect(second.sessionsSkipped).toBe(second.sessionsListed);
+  });
+});
+
 describe('reconciliation at scale', () => {
   let big: StripeEmulator;
   afterAll(() => big?.stop());
