@@ -37,7 +37,11 @@ export function page<T extends { id: string }>(all: T[], query: FormObject, url:
   return { object: 'list' as const, data: rest.slice(0, limit), has_more: rest.length > limit, url };
 }
 
-export function listEvents(store: EmulatorStore, query: FormObject) {
+// Stripe's List Events returns events of the last 30 days only (older ones are gone, delivered or not).
+const EVENT_RETENTION_S = 30 * 86_400;
+
+export function listEvents(store: EmulatorStore, query: FormObject, nowMs: number) {
+  const oldest = Math.floor(nowMs / 1000) - EVENT_RETENTION_S;
   ensureKnown(query, ['type', 'types', 'created', 'delivery_success', 'limit', 'starting_after', 'ending_before', 'expand']);
   const type = optString(query, 'type', 'type');
   const types = query.types === undefined ? undefined : (Array.isArray(query.types) ? query.types : [query.types]).map(String);
@@ -48,7 +52,7 @@ export function listEvents(store: EmulatorStore, query: FormObject) {
   const matches = (t: string, pattern: string) => (pattern.endsWith('*') ? t.startsWith(pattern.slice(0, -1)) : t === pattern);
   const all = newestFirst(store.events())
     .filter((e) => (type === undefined || matches(e.type, type)) && (types === undefined || types.includes(e.type)))
-    .filter((e) => created(e.created))
+    .filter((e) => e.created >= oldest && created(e.created))
     .filter((e) => delivery === undefined || (delivery === 'false') === store.undelivered(e));
   return page(all, query, '/v1/events');
 }

@@ -169,6 +169,18 @@ describe('checkout sessions', () => {
     expect((await stripe.checkout.sessions.retrieve(ids[0]!)).created).toBe(nowS - 3 * 86_400);
   });
 
+  it('lists events of the last 30 days only, as Stripe: an undelivered event ages out', async () => {
+    const stripe = sdk(em);
+    em.setWebhook(null);
+    const [id] = em.seedPaidSessions([{ params: { mode: 'payment', line_items: [{ price: 'price_single', quantity: '1' }], success_url: SUCCESS_URL }, created: Math.floor(Date.now() / 1000) }]);
+    const completed = async () => (await stripe.events.list({ type: 'checkout.session.completed', limit: 100 })).data.filter((e) => (e.data.object as { id: string }).id === id);
+    expect(await completed()).toHaveLength(1);
+    em.advanceClock(29 * 86_400_000);
+    expect(await completed()).toHaveLength(1);
+    em.advanceClock(2 * 86_400_000);
+    expect(await completed()).toHaveLength(0);
+  });
+
   it('refuses a starting_after cursor that names no object of the list, as Stripe does', async () => {
     const err = await rejection(sdk(em).checkout.sessions.list({ starting_after: 'cs_test_nosuchsession' }));
     expect(err).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'starting_after' });
