@@ -2,7 +2,8 @@
 // is ever delivered and Stripe lists them as undelivered), purchases, a refund, a lost dispute and a foreign session;
 // one run credits and reverses all of it through the same code as the webhook, a second run changes nothing.
 // At scale: 300 paid sessions over a week, the emulator's 25/s rate limiter on, one page per run; the sweep finishes
-// in the runs it reports, continues from its cursor, and credits nothing twice.
+// in the runs it reports, continues from its cursor, and credits nothing twice. Cut short by its budget (a clock the
+// test moves) or by a Stripe failure, a run saves where it got and the next one continues.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from '@local/stripe-emulator';
 import { LOCAL_PRICES } from '@local/stack';
@@ -120,6 +121,23 @@ describe('reconciliation within a time budget', () => {
     expect(second).toMatchObject({ complete: true, cursor: null, from: first.from, until: first.until, watermark: first.until, eventsChecked: 0, fixed: [] });
     expect(second.sessionsListed).toBeGreaterThan(0);
     expect(second.sessionsSkipped).toBe(second.sessionsListed);
+  });
+});
+
+describe('reconciliation when Stripe fails mid-sweep', () => {
+  it('keeps the pages it finished: the route answers 502, and the next run continues from the saved phase', async () => {
+    const stateId = `fail_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`;
+    emulator.failNext({ path: /^\/v1\/checkout\/sessions$/, method: 'GET', count: 10, kind: 'error500' });
+    const failed = await handleReconcile(new Request('http://app.test/api/billing/reconcile', { headers: { authorization: `Bearer ${CRON_SECRET}` } }), { ...deps, reconcile: { stateId } });
+    emulator.clearFaults();
+    expect(failed.status).toBe(502);
+    expect(((await failed.json()) as { error: { code: string } }).error.code).toBe('stripe_unavailable');
+    // The undelivered events were handled before the session list failed, and that phase was saved: not read again.
+    const eventListsBefore = emulator.log.filter((r) => r.path === '/v1/events').length;
+    const next = await reconcileBilling(deps, { stateId });
+    expect(next).toMatchObject({ complete: true, eventsChecked: 0, fixed: [] });
+    expect(next.sessionsListed).toBeGreaterThan(0);
+    expect(emulator.log.filter((r) => r.path === '/v1/events').length).toBe(eventListsBefore);
   });
 });
 
