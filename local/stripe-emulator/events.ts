@@ -26,15 +26,22 @@ export function newestFirst<T extends { created: number }>(inCreationOrder: T[])
   return [...inCreationOrder].reverse().sort((a, b) => b.created - a.created);
 }
 
-/** One page, newest first, cursor by `starting_after`, like Stripe's list endpoints. */
+/** One page, newest first, cursor by `starting_after`, like Stripe's list endpoints: a cursor that names no object of
+ *  the list is refused (400 `resource_missing`), as Stripe does, rather than quietly starting over. */
 export function page<T extends { id: string }>(all: T[], query: FormObject, url: string) {
   const limit = Math.min(optPositiveInt(query, 'limit', 'limit') ?? 10, 100);
   const after = optString(query, 'starting_after', 'starting_after');
-  const rest = after === undefined ? all : all.slice(all.findIndex((x) => x.id === after) + 1);
+  const at = after === undefined ? -1 : all.findIndex((x) => x.id === after);
+  if (after !== undefined && at === -1) throw errors.resourceMissing('object', after, { param: 'starting_after' });
+  const rest = all.slice(at + 1);
   return { object: 'list' as const, data: rest.slice(0, limit), has_more: rest.length > limit, url };
 }
 
-export function listEvents(store: EmulatorStore, query: FormObject) {
+// Stripe's List Events returns events of the last 30 days only (older ones are gone, delivered or not).
+const EVENT_RETENTION_S = 30 * 86_400;
+
+export function listEvents(store: EmulatorStore, query: FormObject, nowMs: number) {
+  const oldest = Math.floor(nowMs / 1000) - EVENT_RETENTION_S;
   ensureKnown(query, ['type', 'types', 'created', 'delivery_success', 'limit', 'starting_after', 'ending_before', 'expand']);
   const type = optString(query, 'type', 'type');
   const types = query.types === undefined ? undefined : (Array.isArray(query.types) ? query.types : [query.types]).map(String);
@@ -45,7 +52,7 @@ export function listEvents(store: EmulatorStore, query: FormObject) {
   const matches = (t: string, pattern: string) => (pattern.endsWith('*') ? t.startsWith(pattern.slice(0, -1)) : t === pattern);
   const all = newestFirst(store.events())
     .filter((e) => (type === undefined || matches(e.type, type)) && (types === undefined || types.includes(e.type)))
-    .filter((e) => created(e.created))
+    .filter((e) => e.created >= oldest && created(e.created))
     .filter((e) => delivery === undefined || (delivery === 'false') === store.undelivered(e));
   return page(all, query, '/v1/events');
 }

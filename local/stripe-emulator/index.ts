@@ -8,6 +8,8 @@ import { EmulatorClock } from './clock';
 import { IdempotencyStore } from './idempotency';
 import { RateLimiter } from './rate-limit';
 import { SessionLifecycle } from './lifecycle';
+import { createCheckoutSession } from './checkout-sessions';
+import type { FormObject } from './form';
 import { createEmulatorServer } from './server';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './disputes';
 import { endRefund, type EmitEvent } from './refunds';
@@ -67,6 +69,9 @@ export interface StripeEmulator {
   getSession(id: string): CheckoutSessionObject | undefined;
   deliveries: WebhookDelivery[];
   completeSession(id: string, opts?: { async?: boolean; promotionCode?: string }): Promise<string>;
+  /** Bulk seeding (benchmarks, scale tests): creates each session from the same parameters `POST /v1/checkout/sessions`
+   *  takes (validated the same way), dates it `created` (epoch seconds) and pays it, without an HTTP round trip. */
+  seedPaidSessions(specs: { params: FormObject; created: number }[]): string[];
   /** Registers a code buyers can enter at Checkout (sessions need `allow_promotion_codes`); returns its promo_ id. */
   createPromotionCode(promo: EmulatorPromotionCode): string;
   settleAsyncPayment(id: string, outcome: 'succeeded' | 'failed'): Promise<string>;
@@ -181,6 +186,15 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     sessions: () => store.sessions(),
     getSession: (id) => store.session(id),
     completeSession: (id, opts) => settled(() => lifecycle.complete(id, opts)),
+    seedPaidSessions: (specs) =>
+      specs.map(({ params, created }) => {
+        const { id } = createCheckoutSession(store, params, baseUrl);
+        const live = store.sessionRecord(id)!.session;
+        live.created = created;
+        live.expires_at = created + 86_400;
+        lifecycle.complete(id);
+        return id;
+      }),
     createPromotionCode: (promo) => registerPromotionCode(store, promo),
     settleAsyncPayment: (id, outcome) => settled(() => lifecycle.settle(id, outcome)),
     resendEvent: (eventId) => settled(() => lifecycle.resend(eventId)),

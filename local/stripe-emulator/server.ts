@@ -129,7 +129,7 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^/v1/disputes/${ID}/close$`),
     handler: (c, i, _q, b) => acceptDispute(c.store, first(i), b, (t, o) => c.lifecycle.emitEvent(t, o)),
   },
-  { method: 'GET', pattern: /^\/v1\/events$/, handler: (c, _i, q) => listEvents(c.store, q) },
+  { method: 'GET', pattern: /^\/v1\/events$/, handler: (c, _i, q) => listEvents(c.store, q, c.clock.now()) },
   {
     method: 'GET',
     pattern: new RegExp(`^/v1/events/${ID}$`),

@@ -89,6 +89,11 @@ export class EmulatorStore {
     return [...this.sessionMap.values()].map((r) => structuredClone(r.session));
   }
 
+  /** The live sessions, for filtering a list in place; callers copy what they hand out. */
+  liveSessions(): CheckoutSessionObject[] {
+    return [...this.sessionMap.values()].map((r) => r.session);
+  }
+
   lineItems(sessionId: string): LineItemObject[] | undefined {
     const r = this.sessionMap.get(sessionId);
     return r && structuredClone(r.lineItems);

@@ -142,6 +142,50 @@ describe('customers', () => {
 });
 
 describe('checkout sessions', () => {
+  it('seeds paid sessions in bulk, dated as asked, and pages through them by created[gte] and starting_after, each once', async () => {
+    const stripe = sdk(em);
+    em.setWebhook(null);
+    const nowS = Math.floor(Date.now() / 1000);
+    const specs = Array.from({ length: 250 }, (_, i) => ({
+      params: { mode: 'payment', line_items: [{ price: 'price_single', quantity: '1' }], success_url: SUCCESS_URL, metadata: { n: String(i) } },
+      created: nowS - 3 * 86_400 + i * 60,
+    }));
+    const ids = em.seedPaidSessions(specs);
+    const older = await stripe.checkout.sessions.create(sessionParams());
+    expect(older.created).toBeGreaterThanOrEqual(nowS);
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await stripe.checkout.sessions.list({ status: 'complete', created: { gte: nowS - 3 * 86_400, lte: nowS - 3 * 86_400 + 249 * 60 }, limit: 100, ...(after ? { starting_after: after } : {}) });
+      pages++;
+      seen.push(...page.data.map((s) => s.id));
+      expect(page.data.every((s) => s.payment_status === 'paid' && s.status === 'complete')).toBe(true);
+      if (!page.has_more) break;
+      after = page.data.at(-1)!.id;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...ids].reverse());
+    expect((await stripe.checkout.sessions.retrieve(ids[0]!)).created).toBe(nowS - 3 * 86_400);
+  });
+
+  it('lists events of the last 30 days only, as Stripe: an undelivered event ages out', async () => {
+    const stripe = sdk(em);
+    em.setWebhook(null);
+    const [id] = em.seedPaidSessions([{ params: { mode: 'payment', line_items: [{ price: 'price_single', quantity: '1' }], success_url: SUCCESS_URL }, created: Math.floor(Date.now() / 1000) }]);
+    const completed = async () => (await stripe.events.list({ type: 'checkout.session.completed', limit: 100 })).data.filter((e) => (e.data.object as { id: string }).id === id);
+    expect(await completed()).toHaveLength(1);
+    em.advanceClock(29 * 86_400_000);
+    expect(await completed()).toHaveLength(1);
+    em.advanceClock(2 * 86_400_000);
+    expect(await completed()).toHaveLength(0);
+  });
+
+  it('refuses a starting_after cursor that names no object of the list, as Stripe does', async () => {
+    const err = await rejection(sdk(em).checkout.sessions.list({ starting_after: 'cs_test_nosuchsession' }));
+    expect(err).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'starting_after' });
+  });
+
   it('creates a session from the catalogue and retrieves it with expanded and listed line items', async () => {
     const stripe = sdk(em);
     const customer = await stripe.customers.create({ email: 'ada@example.com' });

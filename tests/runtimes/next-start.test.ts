@@ -7,7 +7,7 @@ describeBillingContract('next start (edge routes)', async () => {
   return {
     send: async (request) => {
       const url = new URL(request.url);
-      return fetch(`${appUrl}${url.pathname}`, { method: request.method, headers: request.headers, body: await request.text(), redirect: 'manual' });
+      return fetch(`${appUrl}${url.pathname}`, { method: request.method, headers: request.headers, body: request.method === 'GET' ? undefined : await request.text(), redirect: 'manual' });
     },
   };
 });

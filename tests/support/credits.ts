@@ -4,6 +4,7 @@ import { adjustCredits } from '@/db/credits';
 import type { Db } from '@/db/client';
 import { handleCreditsRequest, type CreditsDeps } from '@/lib/credits/handle-credits-request';
 import type { LogLine } from '@/lib/http/request-context';
+import { checkedCall } from './openapi';
 import { newClerkUserId, servicesFromStack, stack } from './stack';
 
 export const HOLD_TTL_SECONDS = 600;
@@ -53,6 +54,7 @@ export async function creditsHarness() {
     deps,
     logs,
     advanceClock: (seconds: number) => void (offsetMs += seconds * 1000),
-    call: (path: string, init?: CreditsCall) => handleCreditsRequest(creditsRequest(services.appUrl, path, init), deps),
+    /** Every call is checked against the OpenAPI document (tests/support/openapi.ts). */
+    call: (path: string, init?: CreditsCall) => checkedCall(creditsRequest(services.appUrl, path, init), (request) => handleCreditsRequest(request, deps)),
   };
 }

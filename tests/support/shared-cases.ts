@@ -6,7 +6,10 @@ import { adjustCredits } from '@/db/credits';
 import { handleCheckout } from '@/lib/checkout/handle-checkout';
 import { handleCreditsRequest } from '@/lib/credits/handle-credits-request';
 import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
+import { serveOpenApiDocument } from '@/lib/credits/serve-openapi-document';
+import openApiDocument from '@/lib/credits/openapi.json';
 import { creditsRequest } from './credits';
+import { checkedCall } from './openapi';
 import { newClerkUserId, servicesFromStack, stack } from './stack';
 
 export interface RuntimeTarget {
@@ -94,7 +97,7 @@ export function describeBillingContract(runtime: string, setup: () => Promise<Ru
       await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [`usr_${userId}`, userId, `${userId}@example.com`]);
       const { db } = await servicesFromStack();
       await adjustCredits(db, { clerkUserId: userId, credits: 6, cause: `adjustment:rt:${userId}` });
-      const call = (path: string, key: string | null, body: unknown = {}) => target.send(creditsRequest(env.NEXT_PUBLIC_APP_URL!, path, { token, key, body }));
+      const call = (path: string, key: string | null, body: unknown = {}) => checkedCall(creditsRequest(env.NEXT_PUBLIC_APP_URL!, path, { token, key, body }), (r) => target.send(r));
       const held = (await (await call('holds', 'h1', { credits: 1 })).json()) as { hold: { id: string } };
       const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => call('spend', `s${i}`, { credits: 1 }).then((r) => r.status)));
       expect(statuses.filter((s) => s === 201)).toHaveLength(5);
@@ -104,6 +107,12 @@ export function describeBillingContract(runtime: string, setup: () => Promise<Ru
       expect((await call(`holds/${held.hold.id}/confirm`, null)).status).toBe(200);
       const [row] = await stack.neon<{ credit_balance: number }[]>('query', 'select credit_balance from users where clerk_user_id = $1', [userId]);
       expect(row?.credit_balance).toBe(0);
+    });
+
+    it('credits: GET /api/credits/openapi.json serves the OpenAPI document (a static route beside the catch-all)', async () => {
+      const response = await checkedCall(new Request(`${env.NEXT_PUBLIC_APP_URL!}/api/credits/openapi.json`), (r) => target.send(r));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(openApiDocument);
     });
   });
 }
@@ -116,6 +125,7 @@ export async function coreTarget(): Promise<RuntimeTarget> {
     send: (request) => {
       const path = new URL(request.url).pathname;
       if (path === '/api/billing/webhook') return handleStripeWebhook(request, { ...services, log });
+      if (path === '/api/credits/openapi.json') return Promise.resolve(serveOpenApiDocument(request));
       if (path.startsWith('/api/credits/')) return handleCreditsRequest(request, { ...services, log });
       return handleCheckout(request, { ...services, waitUntil: () => {}, log });
     },

@@ -55,6 +55,8 @@ export const creditEntries = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     /** Spends, holds and their settlements: the stored balance right after this entry, so a replay answers the same. */
     balanceAfter: integer('balance_after'),
+    /** Adjustments: why, as the operator wrote it. */
+    reason: text('reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

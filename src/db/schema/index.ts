@@ -3,3 +3,4 @@ export * from './users';
 export * from './purchases';
 export * from './credit-entries';
 export * from './unmatched-checkouts';
+export * from './reconcile-state';

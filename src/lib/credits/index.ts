@@ -2,3 +2,4 @@
 // statement idempotent per caller and key, plus the booking service's authentication. It may import http/ and identity/.
 
 export { handleCreditsRequest } from './handle-credits-request';
+export { serveOpenApiDocument } from './serve-openapi-document';

@@ -4,7 +4,7 @@
 
 export { callStripe, isStaleCustomer } from './call-stripe';
 export { describeError } from './describe-error';
-export { BillingError, callUpstream, toNavigationResponse } from './errors';
+export { BillingError, callUpstream, errorStatus, toNavigationResponse } from './errors';
 export { finishRequest } from './finish-request';
 export { isBrowserNavigation } from './is-browser-navigation';
 export { readCappedBody } from './read-capped-body';

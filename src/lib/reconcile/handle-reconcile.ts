@@ -1,16 +1,17 @@
 // GET /api/billing/reconcile's core: Vercel Cron calls it with `Authorization: Bearer $CRON_SECRET`; anyone else gets
-// 401 before any Stripe or database call. Without a configured secret the route does not exist (404).
+// 401 before any Stripe or database call. Without a configured secret the route does not exist (404). The answer says
+// how far the sweep got: `complete`, the counts, the watermark and, when the budget ran out, the cursor.
 import { BillingError } from '@/lib/http';
 import type { FulfilmentDeps } from '@/lib/fulfilment';
-import { reconcileBilling } from './reconcile-billing';
+import { reconcileBilling, type ReconcileOptions } from './reconcile-billing';
 import type { Logger } from '@/lib/http';
 import { respondLogged } from '@/lib/http';
 
 export interface ReconcileDeps extends FulfilmentDeps {
   cronSecret: string | undefined;
   log: Logger;
-  /** How far back to look, in seconds (default 7 days: Stripe retries a delivery for 3). */
-  windowSeconds?: number;
+  /** The sweep's settings (state row, budget, parallelism); the defaults suit the route's 60 s maxDuration. */
+  reconcile?: ReconcileOptions;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -27,9 +28,11 @@ export function handleReconcile(request: Request, deps: ReconcileDeps): Promise<
     if (request.method !== 'GET' && request.method !== 'POST') throw new BillingError('method_not_allowed', 'Use GET.');
     const given = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
     if (!sameSecret(given, deps.cronSecret)) throw new BillingError('unauthenticated', 'This route is for the scheduled reconciliation only.');
-    const since = Math.floor(Date.now() / 1000) - (deps.windowSeconds ?? 7 * 86_400);
-    const report = await reconcileBilling(deps, { since });
-    Object.assign(facts, { fixed: report.fixed.length, unmatched: report.unmatched.length, sessions: report.sessionsChecked, events: report.eventsChecked });
+    const report = await reconcileBilling(deps, deps.reconcile);
+    Object.assign(facts, {
+      complete: report.complete, watermark: report.watermark, fixed: report.fixed.length, unmatched: report.unmatched.length,
+      sessions: report.sessionsListed, skipped: report.sessionsSkipped, checked: report.sessionsChecked, events: report.eventsChecked,
+    });
     if (report.unmatched.length > 0) facts.alert = 'unmatched_checkout';
     return { response: Response.json(report), outcome: 'reconciled' };
   });

@@ -1,49 +1,137 @@
 // Reconciliation: sweeps Stripe for what the webhook may have missed (an outage longer than Stripe's retries, a
 // wrongly rotated secret) and runs it through the same fulfilment and reversal code. Idempotent by construction:
 // every write is keyed (session, refund, dispute), so a second run changes nothing.
+//
+// It scales with sales, not with time: it sweeps from the watermark (where the last complete sweep ended), not a
+// fixed 7 days; undelivered events first (the likely misses), then paid sessions, skipping with ONE query per page
+// those already credited or recorded as unmatched; at most `concurrency` Stripe calls in flight; and it stops
+// starting pages once its time budget is spent, saving the page cursor so the next run continues the same sweep.
 import type Stripe from 'stripe';
-import { listUnmatchedCheckouts } from '@/db/fulfilment';
-import type { UnmatchedCheckout } from '@/db/schema';
-import { callUpstream } from '@/lib/http';
-import { fulfilCheckout, type FulfilmentDeps } from '@/lib/fulfilment';
-import { HANDLED_EVENT_TYPES, handleStripeEvent } from '@/lib/fulfilment';
+import { findSettledSessions, readReconcileState, saveReconcileState, type ReconcileProgress } from '@/db/reconcile';
+import { callUpstream, callStripe } from '@/lib/http';
+import { fulfilCheckout, HANDLED_EVENT_TYPES, handleStripeEvent, type FulfilmentDeps } from '@/lib/fulfilment';
+import { forEachBounded } from './for-each-bounded';
+import { listOpenUnmatched, type OpenUnmatched } from './list-open-unmatched';
 
-export interface ReconcileReport {
-  since: number;
-  sessionsChecked: number;
-  eventsChecked: number;
-  /** What this run changed: sessions it credited, events whose reversal it wrote. */
-  fixed: { kind: 'session' | 'event'; id: string; type?: string; outcome: string }[];
-  /** Paid sessions still not credited (this run's and earlier ones), for a person to resolve. */
-  unmatched: Pick<UnmatchedCheckout, 'stripeCheckoutSessionId' | 'reason' | 'clerkUserId' | 'amountCents' | 'currency'>[];
+export interface ReconcileOptions {
+  /** The reconcile_state row (default `stripe`); tests use their own. */
+  stateId?: string;
+  /** Without a watermark (the first sweep) or with `restartDays`: how far back to look, in days. Default 7. */
+  initialDays?: number;
+  /** Start a new sweep over this many days, dropping any watermark and any sweep in progress (the script's --days). */
+  restartDays?: number;
+  /** No page is started after this many milliseconds (default 40 000: the route's maxDuration is 60 s). */
+  budgetMs?: number;
+  /** Stripe calls in flight at once (default 4). */
+  concurrency?: number;
+  /** Also stop after this many list pages, as if the budget had run out: deterministic runs for tests. */
+  maxPages?: number;
+  /** Items per list page (default 100, Stripe's maximum). */
+  pageSize?: number;
+  now?: () => number;
 }
 
+export interface ReconcileReport {
+  /** True when the sweep reached its end this run; false: the budget ran out and the next run continues. */
+  complete: boolean;
+  /** The sweep's window, epoch seconds: events created in [from, until], sessions created from a day earlier. */
+  from: number;
+  until: number;
+  /** Where the last complete sweep ended (after this run). */
+  watermark: number | null;
+  /** Where this run stopped when not complete: the phase and the last object handled. */
+  cursor: { phase: 'events' | 'sessions'; after: string | null } | null;
+  eventsChecked: number;
+  sessionsListed: number;
+  /** Paid sessions already credited or recorded, skipped without a Stripe call. */
+  sessionsSkipped: number;
+  /** Paid sessions run through fulfilment. */
+  sessionsChecked: number;
+  /** What this run changed: sessions it credited, events whose reversal or crediting it wrote. */
+  fixed: { kind: 'session' | 'event'; id: string; type?: string; outcome: string }[];
+  /** Paid sessions still not credited and not resolved by an operator, for a person to resolve. */
+  unmatched: OpenUnmatched[];
+}
+
+const DAY = 86_400;
+// A Checkout Session can be paid up to 24 h after it was created, and lists are by creation time.
+const SESSION_LIFETIME_S = DAY;
+// Overlap with the previous sweep, for clock skew between Stripe and us.
+const OVERLAP_S = 300;
 const CHANGED = new Set(['credited', 'reversed', 'reinstated', 'failed']);
 
-export async function reconcileBilling(deps: FulfilmentDeps, { since }: { since: number }): Promise<ReconcileReport> {
-  const report: ReconcileReport = { since, sessionsChecked: 0, eventsChecked: 0, fixed: [], unmatched: [] };
-  const sessions = await callUpstream('stripe', () =>
-    deps.stripe.checkout.sessions.list({ status: 'complete', created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: 10_000 }),
-  );
-  // Oldest first, so a refund's purchase is credited before its event below is replayed (it would be anyway).
-  for (const session of sessions.reverse()) {
-    if (session.payment_status !== 'paid') continue;
-    report.sessionsChecked++;
-    const result = await fulfilCheckout(session.id, deps);
-    if (result.outcome === 'credited') report.fixed.push({ kind: 'session', id: session.id, outcome: result.outcome });
+type Listed<T> = Stripe.ApiList<T>;
+
+export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const { stateId = 'stripe', initialDays = 7, budgetMs = 40_000, concurrency = 4, pageSize = 100, maxPages = Infinity, now = Date.now } = options;
+  let pages = 0;
+  const spent = () => now() >= deadline || pages++ >= maxPages;
+  const deadline = now() + budgetMs;
+  const state = await callUpstream('db', () => readReconcileState(deps.db, stateId));
+  const nowS = Math.floor(now() / 1000);
+  const restart = options.restartDays !== undefined;
+  const watermark = restart ? null : (state?.watermark ?? null);
+  const resuming = !restart && state?.sweepUntil != null && state.sweepFrom != null;
+  const progress: ReconcileProgress = resuming
+    ? { watermark, sweepFrom: state.sweepFrom, sweepUntil: state.sweepUntil, phase: state.phase ?? 'events', cursor: state.cursor }
+    : {
+        watermark,
+        sweepFrom: watermark === null ? nowS - (options.restartDays ?? initialDays) * DAY : watermark - OVERLAP_S,
+        sweepUntil: nowS,
+        phase: 'events',
+        cursor: null,
+      };
+  const from = progress.sweepFrom!;
+  const until = progress.sweepUntil!;
+  const report: ReconcileReport = {
+    complete: false, from, until, watermark, cursor: null,
+    eventsChecked: 0, sessionsListed: 0, sessionsSkipped: 0, sessionsChecked: 0, fixed: [], unmatched: [],
+  };
+
+  try {
+    while (progress.phase === 'events') {
+      if (spent()) break;
+      const page: Listed<Stripe.Event> = await callStripe(() =>
+        deps.stripe.events.list({
+          delivery_success: false, created: { gte: from, lte: until }, types: HANDLED_EVENT_TYPES, limit: pageSize,
+          ...(progress.cursor ? { starting_after: progress.cursor } : {}),
+        }),
+      );
+      await forEachBounded(page.data, concurrency, async (event) => {
+        const result = await handleStripeEvent(event, deps);
+        report.eventsChecked++;
+        if (CHANGED.has(result.outcome)) report.fixed.push({ kind: 'event', id: event.id, type: event.type, outcome: result.outcome });
+      });
+      progress.cursor = page.data.at(-1)?.id ?? progress.cursor;
+      if (!page.has_more) Object.assign(progress, { phase: 'sessions', cursor: null });
+    }
+    while (progress.phase === 'sessions') {
+      if (spent()) break;
+      const page: Listed<Stripe.Checkout.Session> = await callStripe(() =>
+        deps.stripe.checkout.sessions.list({
+          status: 'complete', created: { gte: from - SESSION_LIFETIME_S, lte: until }, limit: pageSize,
+          ...(progress.cursor ? { starting_after: progress.cursor } : {}),
+        }),
+      );
+      report.sessionsListed += page.data.length;
+      const paid = page.data.filter((s) => s.payment_status === 'paid').map((s) => s.id);
+      const settled = await callUpstream('db', () => findSettledSessions(deps.db, paid));
+      report.sessionsSkipped += settled.size;
+      await forEachBounded(paid.filter((id) => !settled.has(id)), concurrency, async (id) => {
+        const result = await fulfilCheckout(id, deps);
+        report.sessionsChecked++;
+        if (result.outcome === 'credited') report.fixed.push({ kind: 'session', id, outcome: result.outcome });
+      });
+      progress.cursor = page.data.at(-1)?.id ?? progress.cursor;
+      if (!page.has_more) Object.assign(progress, { watermark: until, sweepFrom: null, sweepUntil: null, phase: null, cursor: null });
+    }
+  } finally {
+    // Saved on failure too: the pages finished so far stay finished.
+    await callUpstream('db', () => saveReconcileState(deps.db, stateId, progress));
   }
-  // Stripe lists events whose delivery is pending or failed; 'types' takes at most 20, the table has fewer.
-  const events: Stripe.Event[] = await callUpstream('stripe', () =>
-    deps.stripe.events
-      .list({ delivery_success: false, created: { gte: since }, types: HANDLED_EVENT_TYPES, limit: 100 })
-      .autoPagingToArray({ limit: 10_000 }),
-  );
-  for (const event of events.reverse()) {
-    report.eventsChecked++;
-    const result = await handleStripeEvent(event, deps);
-    if (CHANGED.has(result.outcome)) report.fixed.push({ kind: 'event', id: event.id, type: event.type, outcome: result.outcome });
-  }
-  const unmatched = await callUpstream('db', () => listUnmatchedCheckouts(deps.db));
-  report.unmatched = unmatched.map(({ stripeCheckoutSessionId, reason, clerkUserId, amountCents, currency }) => ({ stripeCheckoutSessionId, reason, clerkUserId, amountCents, currency }));
+  report.complete = progress.phase === null;
+  report.watermark = progress.watermark;
+  report.cursor = progress.phase === null ? null : { phase: progress.phase, after: progress.cursor };
+  report.unmatched = await listOpenUnmatched(deps.db);
   return report;
 }

@@ -3,6 +3,7 @@
 import { createBillingServices } from '@/lib/services/create-billing-services';
 import { handleCheckout } from '@/lib/checkout/handle-checkout';
 import { handleCreditsRequest } from '@/lib/credits/handle-credits-request';
+import { serveOpenApiDocument } from '@/lib/credits/serve-openapi-document';
 import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
 import { jsonLogger } from '@/lib/http/request-context';
 
@@ -18,6 +19,7 @@ export default {
       return handleCheckout(request, { ...services(env), waitUntil: (w) => ctx.waitUntil(w) });
     }
     if (path === '/api/billing/webhook') return handleStripeWebhook(request, services(env));
+    if (path === '/api/credits/openapi.json') return Promise.resolve(serveOpenApiDocument(request));
     if (path.startsWith('/api/credits/')) return handleCreditsRequest(request, services(env));
     return new Response('not found', { status: 404 });
   },
