@@ -1,17 +1,20 @@
 // startLocalStack: the three stand-ins (Neon endpoint on PGlite, Stripe emulator, Clerk stand-in) wired together,
 // migrated, seeded, with the environment the app needs to use them. Used by tests, benchmarks and `npm run local`.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import { migrate } from 'drizzle-orm/neon-http/migrator';
 import { createEphemeralKeyPair, loadOrCreateKeyPair, localPublishableKey, mintSessionToken, startClerkStandIn, type ClerkStandIn, type DemoUser, type LocalKeyPair, type MintOptions } from './auth';
+import { HANDLED_EVENT_TYPES } from '../src/lib/fulfilment/handle-stripe-event';
 import { startNeonEndpoint, type NeonEndpoint } from './neon-endpoint';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator';
 
 export const LOCAL_PRICES = {
-  singleFlight: { id: 'price_local_single_flight', productId: 'prod_local_single_flight', productName: 'Single Flight Workshop', unitAmount: 7900, currency: 'usd' },
-  serialEntrepreneur: { id: 'price_local_serial_entrepreneur', productId: 'prod_local_serial_entrepreneur', productName: 'Serial Entrepreneur Pack', unitAmount: 14900, currency: 'usd' },
+  // The catalogue's lookup keys, so `stripe:setup --dry-run` and the doctor find these prices as they would at Stripe.
+  singleFlight: { id: 'price_local_single_flight', productId: 'prod_local_single_flight', productName: 'Single Flight Workshop', unitAmount: 7900, currency: 'usd', lookupKey: 'workshop_credits_single_flight' },
+  serialEntrepreneur: { id: 'price_local_serial_entrepreneur', productId: 'prod_local_serial_entrepreneur', productName: 'Serial Entrepreneur Pack', unitAmount: 14900, currency: 'usd', lookupKey: 'workshop_credits_serial_entrepreneur' },
 } as const;
 
 export const DEMO_USERS: DemoUser[] = [
@@ -36,7 +39,18 @@ export interface LocalStackOptions {
   webhookRetryDelaysMs?: number[];
   /** Lifetime of the Clerk stand-in's session tokens; default 60 s, as Clerk's. */
   sessionTtlSeconds?: number;
+  /**
+   * Deliver to the app through a webhook endpoint registered in the emulator (as `stripe:setup` registers one at
+   * Stripe, so the doctor and `stripe:setup --dry-run` see it) instead of the test control `setWebhook`.
+   */
+  webhookEndpoint?: boolean;
+  /** Persist the Stripe emulator's account and the Clerk stand-in's users and sessions here (STATE_FILES), beside the
+   *  database, so they still match it after a restart; default in memory. */
+  stateDir?: string;
 }
+
+/** The stand-ins' state files inside `stateDir`. */
+export const STATE_FILES = { stripe: 'stripe-emulator.json', clerk: 'clerk-stand-in.json' } as const;
 
 export interface LocalStack {
   neon: NeonEndpoint;
@@ -54,7 +68,7 @@ const secret = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const appUrl = new URL(options.appUrl).origin;
   const stripeSecretKey = secret('sk_test_local_');
-  const webhookSecret = secret('whsec_local_');
+  let webhookSecret = secret('whsec_local_');
   const clerkSecretKey = secret('sk_test_clerk_');
   const key = options.keyDir ? await loadOrCreateKeyPair(options.keyDir) : await createEphemeralKeyPair();
   const users = options.users ?? DEMO_USERS;
@@ -67,12 +81,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     startStripeEmulator({
       secretKey: stripeSecretKey,
       prices: Object.values(LOCAL_PRICES),
-      webhook: { url: `${appUrl}/api/billing/webhook`, secret: webhookSecret },
+      webhook: options.webhookEndpoint ? undefined : { url: `${appUrl}/api/billing/webhook`, secret: webhookSecret },
       latencyMs: options.stripeLatencyMs,
       webhookRetryDelaysMs: options.webhookRetryDelaysMs,
+      stateFile: options.stateDir && join(options.stateDir, STATE_FILES.stripe),
     }),
-    startClerkStandIn({ key, secretKey: clerkSecretKey, users, sessionTtlSeconds: options.sessionTtlSeconds }),
+    startClerkStandIn({ key, secretKey: clerkSecretKey, users, sessionTtlSeconds: options.sessionTtlSeconds, stateFile: options.stateDir && join(options.stateDir, STATE_FILES.clerk) }),
   ]);
+
+  if (options.webhookEndpoint) webhookSecret = stripe.ensureWebhookEndpoint(`${appUrl}/api/billing/webhook`, [...HANDLED_EVENT_TYPES]).secret;
 
   // Migrations go through the endpoint with the real driver, as `npm run db:migrate` does against Neon.
   neonConfig.fetchEndpoint = neonEndpoint.url;

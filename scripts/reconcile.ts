@@ -1,8 +1,7 @@
 // `npm run billing:reconcile`: lists recently completed sessions and undelivered events from Stripe, runs them through
 // the app's fulfilment and reversal code, and prints what it fixed and what is still unmatched. Safe to re-run.
-import nextEnv from '@next/env';
+import './load-local-env';
 
-nextEnv.loadEnvConfig(process.cwd());
 const days = Number(/^--days=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--days=')) ?? '')?.[1] ?? 7);
 const { env } = await import('../src/env');
 const { createBillingServices } = await import('../src/lib/services/create-billing-services');

@@ -1,6 +1,7 @@
 // The stand-in's Frontend API state: browser clients (the `__client` cookie on the stand-in), their one active
 // session each (a stable `sess_…` id across token refreshes), the minting of that session's short-lived tokens and
 // the single-use handshake nonces the Backend API redeems.
+import { entries, refill } from '../persisted-state';
 import { randomBytes } from 'node:crypto';
 import type { LocalKeyPair } from './keys';
 import { templateClaims } from './session-template';
@@ -31,6 +32,15 @@ export class SessionStore {
     private readonly key: LocalKeyPair,
     public ttlSeconds: number,
   ) {}
+
+  /** Which browser client holds which session, as JSON and back (`npm run local` persists them). */
+  snapshot(): [string, ActiveSession | null][] {
+    return entries(this.clients);
+  }
+
+  restore(clients: [string, ActiveSession | null][]): void {
+    refill(this.clients, clients);
+  }
 
   /** Starts a session for the user on this client (a new client when the cookie is missing or unknown). */
   signIn(clientId: string | undefined, userId: string): { clientId: string; session: ActiveSession } {

@@ -2,7 +2,8 @@
 // via host/port/protocol) plus the test controls — request log, fault injection, latency, webhook delivery and
 // checkout completion — that the app's offline tests and local dev stack rely on.
 import { WebhookDispatcher, type WebhookTarget } from './webhooks';
-import { EmulatorStore } from './store';
+import { EmulatorStore, type StoreSnapshot } from './store';
+import { persistState, readState } from '../persisted-state';
 import { FaultQueue } from './faults';
 import { EmulatorClock } from './clock';
 import { IdempotencyStore } from './idempotency';
@@ -11,10 +12,12 @@ import { SessionLifecycle } from './lifecycle';
 import { createEmulatorServer } from './server';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './disputes';
 import type { EmitEvent } from './refunds';
-import { endpointTargets } from './webhook-endpoints';
+import { endpointTargets, ensureWebhookEndpoint } from './webhook-endpoints';
 import { registerPromotionCode } from './promotion-codes';
 import type {
+  ChargeObject,
   DisputeObject,
+  RefundObject,
   StripeEventObject,
   CheckoutSessionObject,
   EmulatorPromotionCode,
@@ -58,6 +61,8 @@ export interface StripeEmulator {
   /** Deletes a customer as the Dashboard would, behind the app's back. */
   deleteCustomer(id: string): boolean;
   setWebhook(webhook: { url: string; secret: string } | null): void;
+  /** Registers (or finds) a webhook endpoint for `url`, as `stripe:setup` would; returns its id and signing secret. */
+  ensureWebhookEndpoint(url: string, events: string[]): { id: string; secret: string };
   customers(): StripeCustomerObject[];
   sessions(): CheckoutSessionObject[];
   getSession(id: string): CheckoutSessionObject | undefined;
@@ -72,6 +77,8 @@ export interface StripeEmulator {
   /** The network decides a dispute: won reinstates the funds, lost keeps them withdrawn. */
   closeDispute(disputeId: string, outcome: 'won' | 'lost'): Promise<DisputeObject>;
   events(): StripeEventObject[];
+  /** The payment side of the account, for the local dashboard. */
+  payments(): { charges: ChargeObject[]; refunds: RefundObject[]; disputes: DisputeObject[] };
   webhooksIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -100,6 +107,15 @@ function checkOptions(options: StripeEmulatorOptions): void {
     }
     seen.add(p.id);
   }
+}
+
+interface PersistedAccount { baseUrl: string; store: StoreSnapshot }
+
+// The emulator's own URLs (hosted pages, receipt_url) are stored in its objects: a restart on another port moves them.
+function restoreAndPersist(store: EmulatorStore, file: string, baseUrl: string) {
+  const persisted = readState<PersistedAccount>(file);
+  if (persisted) store.restore((JSON.parse(JSON.stringify(persisted.store).replaceAll(persisted.baseUrl, baseUrl)) as StoreSnapshot));
+  return persistState(file, (): PersistedAccount => ({ baseUrl, store: store.snapshot() }));
 }
 
 export async function startStripeEmulator(options: StripeEmulatorOptions): Promise<StripeEmulator> {
@@ -142,6 +158,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   });
   const port = await server.listen(options.port ?? 0, host);
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const persistence = options.stateFile ? restoreAndPersist(store, options.stateFile, baseUrl) : undefined;
 
   let stopped: Promise<void> | null = null;
   return {
@@ -166,6 +183,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     setWebhook: (w) => {
       webhook = w ? { ...w } : null;
     },
+    ensureWebhookEndpoint: (url, events) => ensureWebhookEndpoint(store, url, events),
     customers: () => store.customers(),
     sessions: () => store.sessions(),
     getSession: (id) => store.session(id),
@@ -176,12 +194,14 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     openDispute: (chargeId, opts = {}) => settled(() => openDispute(store, chargeId, opts, emit)),
     closeDispute: (disputeId, outcome) => settled(() => closeDispute(store, disputeId, outcome, emit)),
     events: () => store.events(),
+    payments: () => structuredClone({ charges: [...store.charges.values()], refunds: [...store.refunds.values()], disputes: [...store.disputes.values()] }),
     webhooksIdle: () => dispatcher.idle(),
     stop: () => {
       stopped ??= (async () => {
         dispatcher.stop();
         await server.close();
         await dispatcher.idle();
+        persistence?.stop();
       })();
       return stopped;
     },
