@@ -1,6 +1,6 @@
 // The configuration every script runs with, imported first by each: the shell and the .env files (.env.local, .env)
 // as Next loads them; when they configure nothing, the running local stack's `.local/stack.env` (written by
-// `npm run local`). Also turns a script's failure into one line instead of a stack trace. See docs/local-stack.md.
+// `npm run local`). Also turns a script's failure into its message, without a stack trace. See docs/local-stack.md.
 import nextEnv from '@next/env';
 import { readStackEnv, stackEnvPath } from '../local/stack-env';
 
@@ -21,17 +21,19 @@ export function loadLocalEnv(cwd = process.cwd()): EnvSource {
 
 export const envSource = loadLocalEnv();
 
-function oneLine(err: unknown): string {
+function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
-  const hint = envSource === 'stack' && /fetch failed|ECONNREFUSED|connect/i.test(message + cause) ? ' — is `npm run local` still running?' : '';
-  return `${message.split('\n')[0] ?? ''}${cause}${hint}`;
+  const down = envSource === 'stack' && /fetch failed|ECONNREFUSED|connect/i.test(message + cause);
+  const hint = down ? ' — is `npm run local` still running?' : envSource === 'none' ? '\n(no configuration: copy .env.example to .env.local, or start `npm run local`)' : '';
+  // The message only (env validation's lists every variable on its own line); never the stack.
+  return `${message}${cause}${hint}`;
 }
 
 // A script run as the docs say should say what went wrong, not print Node's trace of where.
 function fail(err: unknown): void {
   const name = process.argv[1]?.split(/[\\/]/).pop()?.replace(/\.ts$/, '') ?? 'script';
-  console.error(`${name}: ${oneLine(err)}`);
+  console.error(`${name}: ${describe(err)}`);
   process.exit(1);
 }
 process.on('uncaughtException', fail);
