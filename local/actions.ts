@@ -17,6 +17,9 @@ export interface StackActions {
   /** Moves the emulator's clock (idempotency keys expire after 24 h on it). */
   clock(ms: number): Promise<{ advancedMs: number }>;
   token(user: string, ttlSeconds?: number): Promise<{ token: string; userId: string; expiresAt: string }>;
+  /** How long the browser's session tokens live from their next refresh (Clerk: 60 s): a few seconds makes a buyer's
+   *  token expire before their next press, the case the app must survive. */
+  sessionTtl(seconds: number): Promise<{ sessionTtlSeconds: number }>;
 }
 
 // Stripe test mode's per-endpoint rate (docs/local-stack.md).
@@ -100,6 +103,10 @@ export function stackActions(stack: LocalStack): StackActions {
       // The claims the session-token template gives a browser session of this user now (its Stripe customer included).
       const token = await stack.mintToken({ userId: found.id, ttlSeconds, claims: templateClaims(found) });
       return { token, userId: found.id, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString() };
+    },
+    sessionTtl(seconds) {
+      stack.clerk.setSessionTtlSeconds(seconds);
+      return Promise.resolve({ sessionTtlSeconds: seconds });
     },
   };
 }

@@ -11,7 +11,8 @@ const USAGE = `usage: npm run local:stripe -- <command>
   deliver <evt_…>                               redeliver an event to the app's webhook
   fault stripe|clerk|neon [--count N]           the next N calls to that service answer 500
   rate-limit on|off                             Stripe's test-mode rate limit (25/s per endpoint)
-  clock +24h                                    move the emulator's clock (idempotency keys expire after 24 h)`;
+  clock +24h                                    move the emulator's clock (idempotency keys expire after 24 h)
+  session-ttl SECONDS                           browser session tokens live SECONDS from their next refresh (Clerk: 60)`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -35,6 +36,8 @@ await runAgainstStack(USAGE, values.help || !command ? undefined : async (contro
       return control.action('rateLimit', arg === 'on');
     case 'clock':
       return control.action('clock', parseDuration(arg));
+    case 'session-ttl':
+      return control.action('sessionTtl', Number(arg));
     default:
       throw new Error(`unknown command ${command}\n${USAGE}`);
   }

@@ -34,6 +34,7 @@ const ACTIONS: Record<string, (a: StackActions, form: Form) => Promise<string>> 
     return `The next ${r.count} ${r.service} call(s) will fail.`;
   },
   'rate-limit': async (a, f) => ((await a.rateLimit(f.get('on') === 'on')).rateLimit ? 'Stripe rate-limits at 25/s per endpoint.' : 'Rate limit off.'),
+  'session-ttl': async (a, f) => `Session tokens now live ${(await a.sessionTtl(Number(f.get('seconds')))).sessionTtlSeconds} s from their next refresh.`,
   clock: async (a, f) => `Clock moved by ${(await a.clock(parseDuration(f.get('by') ?? ''))).advancedMs / 3_600_000} h.`,
 };
 
