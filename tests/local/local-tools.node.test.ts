@@ -15,6 +15,7 @@ import { startControlServer, type ControlServer } from '@local/control';
 import { dashboardPages } from '@local/dashboard';
 import { LOCAL_PRICES, startLocalStack, type LocalStack } from '@local/stack';
 import { CONTROL_URL_VAR, writeStackEnv } from '@local/stack-env';
+import { paidSession as paidSessionOf } from '../support/local-stack-tools';
 import { sdkFor } from '../support/stripe-sdk';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,21 +52,7 @@ async function tsx(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 const cli = (...args: string[]) => tsx(['local/stripe-cli.ts', ...args]);
 
-/** A paid Checkout Session of Ada's, as the hosted page's Pay button leaves it. */
-async function paidSession(): Promise<{ session: string; charge: string }> {
-  const customer = await stripe.customers.create({ email: 'ada@example.com' });
-  const created = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    customer: customer.id,
-    line_items: [{ price: LOCAL_PRICES.singleFlight.id, quantity: 1 }],
-    success_url: `${APP_URL}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${APP_URL}/`,
-  });
-  await stack.stripe.completeSession(created.id);
-  const session = await stripe.checkout.sessions.retrieve(created.id);
-  const charge = (await stripe.paymentIntents.retrieve(session.payment_intent as string)).latest_charge as string;
-  return { session: created.id, charge };
-}
+const paidSession = () => paidSessionOf(stack, stripe, LOCAL_PRICES.singleFlight.id);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'local-tools-'));

@@ -1,15 +1,13 @@
 // The local dashboard in Chromium with JavaScript off, against a stack of this file's own: a developer refunds part of
 // a payment, opens a dispute and loses it, redelivers an event and shortens the buyers' token lifetime, each by a
 // form that posts and comes back to the page with what happened.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startControlServer, type ControlServer } from '@local/control';
 import { dashboardPages } from '@local/dashboard';
 import { LOCAL_PRICES, startLocalStack, type LocalStack } from '@local/stack';
+import { launchChromium, paidSession } from '../../support/local-stack-tools';
 import { sdkFor } from '../../support/stripe-sdk';
 
 const APP_URL = 'http://localhost:9'; // no app: the dashboard needs only the stack
@@ -24,23 +22,8 @@ beforeAll(async () => {
   stack = await startLocalStack({ appUrl: APP_URL, seedUsers: true, webhookEndpoint: true, webhookRetryDelaysMs: [] });
   control = await startControlServer(stack, {}, dashboardPages(stack));
   stripe = sdkFor(stack.stripe.url, stack.env.STRIPE_SECRET_KEY!, { maxNetworkRetries: 0 });
-  const customer = await stripe.customers.create({ email: 'ada@example.com' });
-  const session = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    customer: customer.id,
-    line_items: [{ price: LOCAL_PRICES.serialEntrepreneur.id, quantity: 1 }],
-    success_url: `${APP_URL}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${APP_URL}/`,
-  });
-  await stack.stripe.completeSession(session.id);
-  const paid = await stripe.checkout.sessions.retrieve(session.id);
-  charge = (await stripe.paymentIntents.retrieve(paid.payment_intent as string)).latest_charge as string;
-  browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-')), {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    javaScriptEnabled: false,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
+  charge = (await paidSession(stack, stripe, LOCAL_PRICES.serialEntrepreneur.id)).charge;
+  browser = await launchChromium({ javaScriptEnabled: false });
   page = browser.pages()[0] ?? (await browser.newPage());
 }, 120_000);
 
