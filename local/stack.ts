@@ -7,6 +7,7 @@ import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import { migrate } from 'drizzle-orm/neon-http/migrator';
 import { createEphemeralKeyPair, loadOrCreateKeyPair, localPublishableKey, mintSessionToken, startClerkStandIn, type ClerkStandIn, type DemoUser, type LocalKeyPair, type MintOptions } from './auth';
+import { persistState, readState } from './persisted-state';
 import { HANDLED_EVENT_TYPES } from '../src/lib/fulfilment/handle-stripe-event';
 import { startNeonEndpoint, type NeonEndpoint } from './neon-endpoint';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator';
@@ -50,7 +51,7 @@ export interface LocalStackOptions {
 }
 
 /** The stand-ins' state files inside `stateDir`. */
-export const STATE_FILES = { stripe: 'stripe-emulator.json', clerk: 'clerk-stand-in.json' } as const;
+export const STATE_FILES = { stripe: 'stripe-emulator.json', clerk: 'clerk-stand-in.json', secrets: 'stack-secrets.json' } as const;
 
 export interface LocalStack {
   neon: NeonEndpoint;
@@ -65,11 +66,28 @@ export interface LocalStack {
 
 const secret = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
 
+interface StackSecrets { stripeSecretKey: string; clerkSecretKey: string; cronSecret: string; serviceSecret: string }
+
+// Fresh per run, or with a state dir the same as last time: the Stripe key also keys the checkout marker, so a new
+// one would make every earlier Checkout Session look like someone else's to the webhook and reconciliation.
+function stackSecrets(stateDir: string | undefined): StackSecrets {
+  const file = stateDir && join(stateDir, STATE_FILES.secrets);
+  const kept = file ? readState<StackSecrets>(file) : undefined;
+  if (kept) return kept;
+  const fresh = {
+    stripeSecretKey: secret('sk_test_local_'),
+    clerkSecretKey: secret('sk_test_clerk_'),
+    cronSecret: secret('cron_local_'),
+    serviceSecret: secret('svc_local_') + randomBytes(12).toString('hex'),
+  };
+  if (file) persistState(file, () => fresh).stop();
+  return fresh;
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const appUrl = new URL(options.appUrl).origin;
-  const stripeSecretKey = secret('sk_test_local_');
+  const { stripeSecretKey, clerkSecretKey, cronSecret, serviceSecret } = stackSecrets(options.stateDir);
   let webhookSecret = secret('whsec_local_');
-  const clerkSecretKey = secret('sk_test_clerk_');
   const key = options.keyDir ? await loadOrCreateKeyPair(options.keyDir) : await createEphemeralKeyPair();
   const users = options.users ?? DEMO_USERS;
 
@@ -118,8 +136,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     CLERK_LOCAL_PROXY_URL: clerk.frontendApiUrl,
     NEXT_PUBLIC_SIGN_IN_URL: clerk.signInUrl,
     NEXT_PUBLIC_APP_URL: appUrl,
-    CRON_SECRET: secret('cron_local_'),
-    CREDITS_SERVICE_SECRET: secret('svc_local_') + randomBytes(12).toString('hex'),
+    CRON_SECRET: cronSecret,
+    CREDITS_SERVICE_SECRET: serviceSecret,
   };
 
   return {
