@@ -127,6 +127,11 @@ it('npm run local:token prints a token of the asked lifetime that the stack’s 
   expect(payload.azp).toBe(APP_URL);
 });
 
+it('refuses to serve the control surface and dashboard for a stack with live Stripe keys', async () => {
+  const live = { ...stack, env: { ...stack.env, STRIPE_SECRET_KEY: 'sk_live_not_a_stack_key' } };
+  await expect(startControlServer(live, {}, dashboardPages(live))).rejects.toThrow('test mode only');
+});
+
 describe('the dashboard', () => {
   const form = (path: string, fields: Record<string, string>, from = '/') =>
     fetch(`${control.url}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers: { referer: `${control.url}${from}` }, redirect: 'manual' });
