@@ -65,7 +65,25 @@ interface ScenarioResult {
   p50: number; p95: number; p99: number;
   injectedMs: number; overheadP50: number;
   cpuMean: number; cpuWindowP50: number;
-  upstreamCalls: number; errors: number;
+  upstreamCalls: number;
+  /** The most upstream steps one request waited on in a row (calls started together count once). */
+  sequentialCalls: number;
+  errors: number;
+}
+
+// Calls that arrive within this of the previous one were started together (the session create beside the persist);
+// sequential calls arrive at least one injected latency apart.
+const TOGETHER_MS = Math.min(dbMs, stripeMs) / 2;
+
+/** The longest chain of upstream steps in any one request, from the stand-ins' arrival times within its time span. */
+function sequentialSteps(spans: { start: number; end: number }[], arrivals: number[]): number {
+  let most = 0;
+  for (const { start, end } of spans) {
+    const mine = arrivals.filter((at) => at >= start && at <= end).sort((a, b) => a - b);
+    const steps = mine.filter((at, i) => i === 0 || at - mine[i - 1]! >= TOGETHER_MS).length;
+    most = Math.max(most, steps);
+  }
+  return most;
 }
 
 async function scenario(name: string, path: string, injectedMs: number, expected: number, buyer: () => Promise<string | null>): Promise<ScenarioResult> {
@@ -75,24 +93,31 @@ async function scenario(name: string, path: string, injectedMs: number, expected
   await control.neon('clearLog');
   await control.stripe('clearLog');
   const samples: { ms: number; status: number }[] = [];
+  const spans: { start: number; end: number }[] = [];
   const windows: number[] = [];
   const cpuStart = cpuMsOfTree(rig.app.pid!);
   for (let w = 1; w < tokens.length; w += windowSize) {
     const before = cpuMsOfTree(rig.app.pid!);
     const batch = tokens.slice(w, w + windowSize);
-    for (const token of batch) samples.push(await post(appUrl, path, token, priceId));
+    for (const token of batch) {
+      const start = Date.now();
+      samples.push(await post(appUrl, path, token, priceId));
+      spans.push({ start, end: Date.now() });
+    }
     windows.push((cpuMsOfTree(rig.app.pid!) - before) / batch.length);
   }
   const cpuMean = (cpuMsOfTree(rig.app.pid!) - cpuStart) / samples.length;
-  const calls = ((await control.neon<unknown[]>('log')).length + (await control.stripe<unknown[]>('log')).length) / samples.length;
+  const logged = [...(await control.neon<{ at: number }[]>('log')), ...(await control.stripe<{ at: number }[]>('log'))];
+  const calls = logged.length / samples.length;
   const ms = samples.map((s) => s.ms);
   const result: ScenarioResult = {
     p50: round(pct(ms, 50)), p95: round(pct(ms, 95)), p99: round(pct(ms, 99)),
     injectedMs, overheadP50: round(pct(ms.map((m) => m - injectedMs), 50)),
     cpuMean: round(cpuMean), cpuWindowP50: round(pct(windows, 50)),
-    upstreamCalls: round(calls), errors: samples.filter((s) => s.status !== expected).length,
+    upstreamCalls: round(calls), sequentialCalls: sequentialSteps(spans, logged.map((l) => l.at)),
+    errors: samples.filter((s) => s.status !== expected).length,
   };
-  console.log(`${name.padEnd(30)} p50 ${result.p50} ms  p99 ${result.p99}  overhead ${result.overheadP50} ms  cpu ${result.cpuMean} ms (windows p50 ${result.cpuWindowP50})  calls ${result.upstreamCalls}  errors ${result.errors}`);
+  console.log(`${name.padEnd(30)} p50 ${result.p50} ms  p99 ${result.p99}  overhead ${result.overheadP50} ms  cpu ${result.cpuMean} ms (windows p50 ${result.cpuWindowP50})  calls ${result.upstreamCalls} (${result.sequentialCalls} in a row)  errors ${result.errors}`);
   return result;
 }
 
@@ -102,8 +127,8 @@ const scenarios = {
   floor: await scenario('no-op route (floor)', '/api/bench/noop', 0, 204, () => Promise.resolve(null)),
   claim: await scenario('returning buyer, with claim', checkoutPath, stripeMs, 303, async () => (await rig.seedBuyer(true, true)).token),
   noClaim: await scenario('returning buyer, no claim', checkoutPath, dbMs + stripeMs, 303, async () => (await rig.seedBuyer(true)).token),
-  // Read the row, search for an earlier attempt's customer, create it, then the session (the persist runs beside it).
-  firstTime: await scenario('first-time buyer', checkoutPath, dbMs + 3 * stripeMs, 303, async () => (await rig.seedBuyer(false)).token),
+  // Find-and-mark the row, create the customer, then the session (the persist runs beside it); no search: no earlier mark.
+  firstTime: await scenario('first-time buyer', checkoutPath, dbMs + 2 * stripeMs, 303, async () => (await rig.seedBuyer(false)).token),
   baselineReturning: await scenario('plan baseline, returning', baselinePath, dbMs + stripeMs, 303, async () => (await rig.seedBuyer(true)).token),
   baselineFirstTime: await scenario('plan baseline, first time', baselinePath, 2 * dbMs + 2 * stripeMs, 303, async () => (await rig.seedBuyer(false)).token),
 };
@@ -146,8 +171,18 @@ const budgets = [
   { name: 'client-seen overhead (claim path, p50)', figure: scenarios.claim.overheadP50, unit: 'ms', max: 10 },
   { name: 'returning with claim ÷ plan baseline (p50)', figure: ratio(scenarios.claim.p50, scenarios.baselineReturning.p50), unit: '', max: 0.65 },
   { name: 'first time ÷ plan baseline (p50)', figure: ratio(scenarios.firstTime.p50, scenarios.baselineFirstTime.p50), unit: '', max: 0.85 },
+  { name: 'first time, upstream calls in a row (most in one request)', figure: scenarios.firstTime.sequentialCalls, unit: '', max: 3 },
   { name: 'checkout route, gzip', figure: sizes['api/billing/checkout']!, unit: 'B', max: 250 * 1024 },
-].map((b) => ({ ...b, met: b.figure <= b.max }));
+].map((b) => {
+  const met = b.figure <= b.max;
+  // How far over: in the figure's unit and as a share of the budget, so a miss says what has to be won back.
+  const missedBy = met ? null : { amount: round(b.figure - b.max, 3), percent: round(((b.figure - b.max) / b.max) * 100, 1) };
+  return { ...b, met, missedBy };
+});
+const verdict = (b: (typeof budgets)[number]) =>
+  b.missedBy ? `missed by ${b.missedBy.amount}${b.unit ? ` ${b.unit}` : ''} (${b.missedBy.percent} %)` : 'met';
+console.log('\nBudgets:');
+for (const b of budgets) console.log(`  ${b.name.padEnd(62)} ${String(b.figure).padStart(9)}${b.unit ? ` ${b.unit}` : ''}  ≤ ${b.max}${b.unit ? ` ${b.unit}` : ''}  ${verdict(b)}`);
 
 const figures = {
   date: new Date().toISOString(),
@@ -164,7 +199,7 @@ const figures = {
 writeFileSync('docs/benchmarks.json', `${JSON.stringify(figures, null, 2)}\n`);
 
 const row = (name: string, r: ScenarioResult) =>
-  `| ${name} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.injectedMs} | ${r.overheadP50} | ${r.cpuMean} | ${r.cpuWindowP50} | ${r.upstreamCalls} | ${r.errors} |`;
+  `| ${name} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.injectedMs} | ${r.overheadP50} | ${r.cpuMean} | ${r.cpuWindowP50} | ${r.upstreamCalls} | ${r.sequentialCalls} | ${r.errors} |`;
 writeFileSync(
   'docs/benchmarks.md',
   `# Checkout benchmarks
@@ -177,7 +212,7 @@ run in a process of their own.
 
 | figure | measured | budget | |
 |---|---|---|---|
-${budgets.map((b) => `| ${b.name} | ${b.figure}${b.unit ? ` ${b.unit}` : ''} | ≤ ${b.max}${b.unit ? ` ${b.unit}` : ''} | ${b.met ? 'met' : '**missed**'} |`).join('\n')}
+${budgets.map((b) => `| ${b.name} | ${b.figure}${b.unit ? ` ${b.unit}` : ''} | ≤ ${b.max}${b.unit ? ` ${b.unit}` : ''} | ${b.met ? 'met' : `**${verdict(b)}**`} |`).join('\n')}
 
 ## What each figure is
 - **Handler CPU**: \`process.cpuUsage()\` around one call of the checkout core (\`handleCheckout\`) in the bench process,
@@ -194,8 +229,8 @@ ${budgets.map((b) => `| ${b.name} | ${b.figure}${b.unit ? ` ${b.unit}` : ''} | �
 
 ## Scenarios
 
-| scenario | p50 ms | p95 ms | p99 ms | injected ms | overhead p50 ms | CPU ms/req (mean) | CPU ms/req (windows p50) | upstream calls/req | errors |
-|---|---|---|---|---|---|---|---|---|---|
+| scenario | p50 ms | p95 ms | p99 ms | injected ms | overhead p50 ms | CPU ms/req (mean) | CPU ms/req (windows p50) | upstream calls/req | in a row (most) | errors |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${row('no-op route (floor)', scenarios.floor)}
 ${row('returning buyer, with claim', scenarios.claim)}
 ${row('returning buyer, no claim', scenarios.noClaim)}
@@ -204,7 +239,9 @@ ${row('plan baseline, returning', scenarios.baselineReturning)}
 ${row('plan baseline, first time', scenarios.baselineFirstTime)}
 
 Upstream calls counts every request the stand-ins logged, including a first-time buyer's customer-id persist, which runs
-beside the session create (so not all of them are on the critical path).
+beside the session create (so not all of them are on the critical path). "In a row" counts the steps one request waited
+on: calls arriving within ${TOGETHER_MS} ms of the previous one were started together and count once (the Clerk
+metadata write after the response is not counted: Clerk's stand-in is not in these logs).
 
 ## Concurrency and sizes
 - 500 first-time checkouts by distinct buyers, 50 in flight, the Stripe emulator limited to test mode's 25 requests/s per

@@ -57,7 +57,7 @@ function checkLocalProxy(proxyUrl: string | undefined, publishableKey: string | 
   if (!proxyUrl) return [];
   const keyHost = publishableKeyHost(publishableKey);
   const problems: string[] = [];
-  if (!keyHost || !(keyHost === 'localhost' || keyHost.endsWith('.localhost'))) {
+  if (!isLocalClerkHost(keyHost)) {
     problems.push('CLERK_LOCAL_PROXY_URL is only for the local Clerk stand-in: the publishable key names a real Clerk instance, so unset CLERK_LOCAL_PROXY_URL');
   }
   if (!URL.canParse(proxyUrl)) return problems;
@@ -66,6 +66,20 @@ function checkLocalProxy(proxyUrl: string | undefined, publishableKey: string | 
   }
   return problems;
 }
+
+const isLocalClerkHost = (host: string | null) => host !== null && (host === 'localhost' || host.endsWith('.localhost'));
+
+// The bench routes open a checkout without the Origin check; a publishable key of a real Clerk instance means a real
+// deployment, where they must stay shut.
+function checkBenchRoutes(flag: string | undefined, publishableKey: string | undefined): string[] {
+  if (flag !== '1' || isLocalClerkHost(publishableKeyHost(publishableKey))) return [];
+  return ['BILLING_BENCH_ROUTES=1 is only for `npm run bench` against the local stack: the publishable key names a real Clerk instance, so unset BILLING_BENCH_ROUTES'];
+}
+
+const localOnlyProblems = (vars: { CLERK_LOCAL_PROXY_URL?: string; NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY?: string; BILLING_BENCH_ROUTES?: string }) => [
+  ...checkLocalProxy(vars.CLERK_LOCAL_PROXY_URL, vars.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY),
+  ...checkBenchRoutes(vars.BILLING_BENCH_ROUTES, vars.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY),
+];
 
 const fail = (lines: string[]): never => {
   throw new Error(`Invalid environment configuration:\n${[...new Set(lines)].map((line) => `  - ${line}`).join('\n')}`);
@@ -151,8 +165,8 @@ export const env = createEnv({
   emptyStringAsUndefined: true,
   // Report every problem at once, with the variable's name, and never the value (it may be a secret).
   onValidationError: (issues) =>
-    fail([...issues.map((issue) => issue.message), ...checkLocalProxy(process.env.CLERK_LOCAL_PROXY_URL, process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY)]),
+    fail([...issues.map((issue) => issue.message), ...localOnlyProblems({ CLERK_LOCAL_PROXY_URL: process.env.CLERK_LOCAL_PROXY_URL, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY, BILLING_BENCH_ROUTES: process.env.BILLING_BENCH_ROUTES })]),
 });
 
-const proxyProblems = checkLocalProxy(env.CLERK_LOCAL_PROXY_URL, env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY);
-if (proxyProblems.length > 0) fail(proxyProblems);
+const localProblems = localOnlyProblems(env);
+if (localProblems.length > 0) fail(localProblems);

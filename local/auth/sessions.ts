@@ -11,6 +11,8 @@ import type { UserDirectory } from './users';
 export interface ActiveSession {
   sessionId: string;
   userId: string;
+  /** A session with unfinished tasks: its tokens carry `sts: 'pending'`. */
+  pending?: boolean;
 }
 
 // Like clerk-js: both cookies are kept for a year, so `__session` outlives the token in it and an expired token is
@@ -43,9 +45,9 @@ export class SessionStore {
   }
 
   /** Starts a session for the user on this client (a new client when the cookie is missing or unknown). */
-  signIn(clientId: string | undefined, userId: string): { clientId: string; session: ActiveSession } {
+  signIn(clientId: string | undefined, userId: string, pending = false): { clientId: string; session: ActiveSession } {
     const id = clientId && this.clients.has(clientId) ? clientId : clerkId('client');
-    const session = { sessionId: clerkId('sess'), userId };
+    const session: ActiveSession = { sessionId: clerkId('sess'), userId, ...(pending && { pending }) };
     this.clients.set(id, session);
     this.users.recordSignIn(userId);
     return { clientId: id, session };
@@ -79,6 +81,7 @@ export class SessionStore {
       sessionId: session.sessionId,
       issuedAt,
       ttlSeconds: this.ttlSeconds,
+      ...(session.pending && { sessionStatus: 'pending' as const }),
       claims: { ...(user && templateClaims(user)), azp },
     });
     return { token, issuedAt };

@@ -52,7 +52,8 @@ async function signIn(ctx: SignInContext, req: IncomingMessage, res: ServerRespo
     return html(res, 400, renderErrorPage('Unknown user', userId ? `There is no demo user ${userId}.` : 'Choose a user to sign in as.'));
   }
   const target = destination(ctx, form.get('redirect_url'));
-  const { clientId, session } = ctx.sessions.signIn(parseCookies(req).get(CLIENT_COOKIE), user.id);
+  // `pending=1` (tests only; the page has no such field): a session with unfinished tasks, as after a forced-MFA sign-up.
+  const { clientId, session } = ctx.sessions.signIn(parseCookies(req).get(CLIENT_COOKIE), user.id, form.get('pending') === '1');
   // azp: the origin the session is used from, as Clerk sets it; @clerk/backend warns about cookie tokens without it.
   const directives = await ctx.sessions.directives(session, new URL(target).origin);
   redirect303(res, target, { ...NO_REFERRER, 'set-cookie': [...directives, clientCookie(clientId)] });

@@ -14,6 +14,8 @@ export interface MintOptions {
   /** Unix seconds, default now. */
   issuedAt?: number;
   notBefore?: number;
+  /** 'pending': a session with unfinished tasks (forced MFA, …); Clerk's `auth()` treats it as signed out. */
+  sessionStatus?: 'active' | 'pending';
   /** Extra custom claims (e.g. stripe_customer_id from a session-token template). */
   claims?: Record<string, unknown>;
   /** Default 'https://clerk.localhost' (see publishable-key.ts for why it must match the publishable key). */
@@ -21,7 +23,7 @@ export interface MintOptions {
 }
 
 // Claims whose meaning Clerk fixes; letting `claims` override them would mint tokens that lie about their validity.
-const RESERVED = ['sub', 'sid', 'iat', 'nbf', 'exp', 'iss'];
+const RESERVED = ['sub', 'sid', 'sts', 'iat', 'nbf', 'exp', 'iss'];
 
 // Clerk backdates nbf so a verifier whose clock is slightly behind still accepts a fresh token.
 const NBF_BACKDATE_SECONDS = 10;
@@ -50,6 +52,7 @@ export async function mintSessionToken(key: LocalKeyPair, options: MintOptions):
     ...options.claims,
     ...(options.email !== undefined && { email: options.email }),
     sid: options.sessionId ?? clerkId('sess'),
+    ...(options.sessionStatus && { sts: options.sessionStatus }),
   })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .setSubject(options.userId)

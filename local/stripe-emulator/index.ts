@@ -57,7 +57,10 @@ export interface StripeEmulator {
   advanceClock(ms: number): void;
   /** Turns the per-endpoint limiter on at `perSecond` (Stripe test mode: 25), or off with null. */
   setRateLimit(perSecond: number | null): void;
+  /** How long a new customer stays invisible to search (default 60 s; Stripe: "up to an hour" during incidents). */
   setSearchLag(ms: number): void;
+  /** false: every customer search fails as for an account without the Search API (e.g. merchants in India). */
+  setSearchAvailable(available: boolean): void;
   /** Deletes a customer as the Dashboard would, behind the app's back. */
   deleteCustomer(id: string): boolean;
   setWebhook(webhook: { url: string; secret: string } | null): void;
@@ -143,6 +146,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   const limiter = new RateLimiter();
   limiter.configure(options.rateLimitPerSecond ?? null);
   let searchLagMs = options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS;
+  let searchAvailable = options.searchAvailable ?? true;
   const server = createEmulatorServer({
     secretKey: options.secretKey,
     store,
@@ -151,6 +155,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     clock,
     limiter,
     searchLagMs: () => searchLagMs,
+    searchAvailable: () => searchAvailable,
     lifecycle,
     log,
     latencyMs: () => latencyMs,
@@ -178,6 +183,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     setRateLimit: (perSecond) => limiter.configure(perSecond),
     setSearchLag: (ms) => {
       searchLagMs = Math.max(0, ms);
+    },
+    setSearchAvailable: (available) => {
+      searchAvailable = available;
     },
     deleteCustomer: (id) => store.deleteCustomer(id),
     setWebhook: (w) => {

@@ -36,6 +36,7 @@ export interface ServerContext {
   clock: EmulatorClock;
   limiter: RateLimiter;
   searchLagMs(): number;
+  searchAvailable(): boolean;
   lifecycle: SessionLifecycle;
   log: RecordedRequest[];
   latencyMs(): number;
@@ -59,7 +60,7 @@ const ROUTES: Route[] = [
     pattern: /^\/v1\/customers$/,
     handler: (c, _i, _q, b) => createCustomer(c.store, b, { now: () => c.clock.now(), searchLagMs: c.searchLagMs() }),
   },
-  { method: 'GET', pattern: /^\/v1\/customers\/search$/, handler: (c, _i, q) => searchCustomers(c.store, q, c.clock.now()) },
+  { method: 'GET', pattern: /^\/v1\/customers\/search$/, handler: (c, _i, q) => searchCustomers(c.store, q, c.clock.now(), c.searchAvailable()) },
   { method: 'DELETE', pattern: new RegExp(`^/v1/customers/${ID}$`), handler: (c, i, _q, b) => deleteCustomer(c.store, first(i), b) },
   { method: 'GET', pattern: new RegExp(`^/v1/customers/${ID}$`), handler: (c, i, q) => retrieveCustomer(c.store, first(i), q) },
   { method: 'POST', pattern: /^\/v1\/products$/, handler: (c, _i, _q, b) => createProduct(c.store, b) },

@@ -245,12 +245,12 @@ function setCookies(response: Response): Map<string, string> {
 }
 const cookieValue = (line: string | undefined) => line?.split(';')[0]?.split('=').slice(1).join('=');
 
-async function signIn(userId: string, redirectUrl: string = `${APP}/dashboard`): Promise<Response> {
+async function signIn(userId: string, redirectUrl: string = `${APP}/dashboard`, extra: Record<string, string> = {}): Promise<Response> {
   return fetch(clerk.signInUrl, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ user_id: userId, redirect_url: redirectUrl }),
+    body: new URLSearchParams({ user_id: userId, redirect_url: redirectUrl, ...extra }),
   });
 }
 
@@ -370,6 +370,14 @@ describe('Clerk request authentication (authenticateRequest) with stand-in sessi
     const auth = state.toAuth();
     expect(auth?.userId).toBe('user_buyer');
     expect(auth?.sessionClaims).toMatchObject({ email: 'buyer@example.com', stripe_customer_id: 'cus_buyer' });
+  });
+
+  it('issues pending sessions (sts: pending) on request, which Clerk\'s toAuth() treats as signed out', async () => {
+    const { cookie, token } = sessionFrom(await signIn('user_ada', `${APP}/dashboard`, { pending: '1' }));
+    expect(decodeJwt(token).sts).toBe('pending');
+    const state = await authenticate({ cookie });
+    expect(state.toAuth()?.userId ?? null).toBeNull();
+    expect(decodeJwt(sessionFrom(await signIn('user_ada')).token)).not.toHaveProperty('sts');
   });
 
   it('signs in a request with Authorization: Bearer <token>', async () => {

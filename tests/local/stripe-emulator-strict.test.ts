@@ -169,6 +169,22 @@ describe('customer search and delete', () => {
     expect(bad).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
   });
 
+  it('search can lag for longer than a minute (setSearchLag) and be unavailable for the account (setSearchAvailable)', async () => {
+    em.setSearchLag(10 * 60_000);
+    const c = await sdk().customers.create({ metadata: { appUserId: 'u-lag' } });
+    const query = { query: "metadata['appUserId']:'u-lag'" };
+    em.advanceClock(5 * 60_000);
+    expect((await sdk().customers.search(query)).data).toEqual([]);
+    em.advanceClock(5 * 60_000);
+    expect((await sdk().customers.search(query)).data.map((x) => x.id)).toEqual([c.id]);
+    em.setSearchAvailable(false);
+    const unavailable = await rejection(sdk().customers.search(query));
+    expect(unavailable).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(unavailable.statusCode).toBe(400);
+    // Only search is affected: the customer itself is still there.
+    expect((await sdk().customers.retrieve(c.id)).id).toBe(c.id);
+  });
+
   it('a deleted customer is gone: retrieving it or using it in a session is resource_missing', async () => {
     await start({ prices: [{ id: 'price_a', productId: 'prod_a', productName: 'A', unitAmount: 100, currency: 'usd' }] });
     const c = await sdk().customers.create({});

@@ -66,4 +66,15 @@ describe('npm run check:env', () => {
     expect(both.output).toContain('CLERK_LOCAL_PROXY_URL is only for the local Clerk stand-in');
     expect(both.output).toContain('STRIPE_PRICE_SINGLE_FLIGHT holds a Product id');
   }, 60_000); // four Node processes in a row, on a busy machine
+
+  it('refuses BILLING_BENCH_ROUTES=1 unless the publishable key names a local host', async () => {
+    const standInKey = `pk_live_${Buffer.from('clerk.localhost$').toString('base64').replace(/=+$/, '')}`;
+    const realKey = `pk_live_${Buffer.from('clerk.workshoppilot.ai$').toString('base64').replace(/=+$/, '')}`;
+    expect(await checkEnv({ ...valid, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: standInKey, BILLING_BENCH_ROUTES: '1' })).toMatchObject({ code: 0 });
+    const real = await checkEnv({ ...valid, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: realKey, BILLING_BENCH_ROUTES: '1' });
+    expect(real.code).toBe(1);
+    expect(real.output).toContain('BILLING_BENCH_ROUTES=1 is only for `npm run bench`');
+    expect(real.output).not.toContain('clerk.workshoppilot.ai');
+    expect(await checkEnv({ ...valid, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: realKey, BILLING_BENCH_ROUTES: '0' })).toMatchObject({ code: 0 });
+  }, 60_000);
 });

@@ -11,6 +11,9 @@ export const users = pgTable(
     email: text('email').notNull(),
     creditBalance: integer('credit_balance').notNull().default(0),
     stripeCustomerId: text('stripe_customer_id'),
+    // Set by the checkout's find-or-create statement just before it may create a Stripe customer: a later checkout that
+    // finds it set with no customer id knows an earlier create may have happened whose save was lost.
+    stripeCustomerAttemptedAt: timestamp('stripe_customer_attempted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => new Date()),
   },

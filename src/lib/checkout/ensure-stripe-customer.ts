@@ -1,7 +1,7 @@
 // Finds or lazily creates the buyer's Stripe customer with the fewest sequential round trips, never two per user.
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
-import { findUserByClerkId, saveStripeCustomerId, upsertUser } from '@/db/checkout';
+import { findOrMarkCheckoutUser, saveStripeCustomerId } from '@/db/checkout';
 import { callStripe } from '@/lib/http';
 import type { ClerkUsers } from '@/lib/identity';
 import { BillingError, callUpstream } from '@/lib/http';
@@ -19,7 +19,7 @@ export type PersistOutcome = 'not_needed' | 'saved' | 'already_set' | 'failed';
 export interface EnsuredCustomer {
   customerId: string;
   appUserId: string;
-  /** Where the id came from: the token's claim, the user row, Stripe's search, or a customer created just now. */
+  /** Where the id came from: the token's claim, the user row, Stripe's search (after a marked attempt), or a create. */
   source: 'claim' | 'row' | 'found' | 'created';
   /** Saving a new id runs beside the session create; it never rejects (a failure is retried after the response). */
   persisted: Promise<PersistOutcome>;
@@ -46,6 +46,25 @@ function isStoredFailure(err: unknown): boolean {
   return cause.statusCode === 500 && (cause.headers?.['idempotent-replayed'] === 'true' || cause.headers?.['stripe-should-retry'] === 'false');
 }
 
+/**
+ * A customer an earlier checkout of this user created but never saved (its key expired, or it was made under another
+ * key generation). Search is not available to every account and lags writes (usually under a minute, up to an hour in
+ * incidents): a failed or empty search falls back to the idempotency key, which returns the same customer for 24 h.
+ */
+async function searchEarlierCustomer(
+  appUserId: string,
+  client: Stripe,
+  stripe: <T>(call: () => Promise<T>) => Promise<T>,
+  isStale: (id: string) => boolean,
+): Promise<string | undefined> {
+  try {
+    const found = await stripe(() => client.customers.search({ query: `metadata['appUserId']:'${appUserId}'`, limit: 10 }));
+    return found.data.filter((c) => !isStale(c.id)).sort((a, b) => a.created - b.created || a.id.localeCompare(b.id))[0]?.id;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function ensureStripeCustomer(identity: BuyerIdentity, deps: CustomerDeps, ctx: RequestContext, opts: EnsureOptions): Promise<EnsuredCustomer> {
   const isStale = (id: string) => opts.stale?.has(id) ?? false;
   const done = Promise.resolve<PersistOutcome>('not_needed');
@@ -56,31 +75,29 @@ export async function ensureStripeCustomer(identity: BuyerIdentity, deps: Custom
 
   const db = <T>(query: () => Promise<T>) => ctx.time('db', () => callUpstream('db', query));
   const stripe = <T>(call: () => Promise<T>) => ctx.time('stripe', () => callStripe(call, { deadline: opts.deadline }));
-  let user = await db(() => findUserByClerkId(deps.db, identity.clerkUserId));
-  if (!user) {
-    // The sign-up sync has not run yet: create the row now rather than failing the purchase.
-    const email = identity.email ?? (await ctx.time('auth', () => callUpstream('auth', () => deps.clerk.primaryEmail(identity.clerkUserId)))) ?? '';
-    user = await db(() => upsertUser(deps.db, identity.clerkUserId, email));
-  }
+  // One statement finds the row (or creates it: the sign-up sync may not have run) and marks it before any create.
+  const user = await db(() => findOrMarkCheckoutUser(deps.db, identity.clerkUserId, identity.email ?? ''));
   if (user.stripeCustomerId && !isStale(user.stripeCustomerId)) {
     return { customerId: user.stripeCustomerId, appUserId: user.id, source: 'row', persisted: done };
   }
 
   const appUserId = user.id;
+  let rowEmail: string | undefined;
   const persist = (customerId: string) =>
     ctx
-      .time('db', () => saveStripeCustomerId(deps.db, appUserId, customerId))
+      .time('db', () => saveStripeCustomerId(deps.db, appUserId, customerId, rowEmail))
       .then((stored): PersistOutcome => (stored ? 'saved' : 'already_set'))
       .catch((): PersistOutcome => 'failed');
 
-  // A customer made for this user by an earlier checkout whose persist never held (after its key expired, or under
-  // an older key generation). Search lags writes by up to a minute; inside that window the idempotency key below
-  // still returns that same customer, so between them every window is covered.
-  const found = await stripe(() => deps.stripe.customers.search({ query: `metadata['appUserId']:'${appUserId}'`, limit: 10 }));
-  const existing = found.data.filter((c) => !isStale(c.id)).sort((a, b) => a.created - b.created || a.id.localeCompare(b.id))[0];
-  if (existing) return { customerId: existing.id, appUserId, source: 'found', persisted: persist(existing.id) };
+  if (user.earlierAttempt) {
+    const existing = await searchEarlierCustomer(appUserId, deps.stripe, stripe, isStale);
+    if (existing) return { customerId: existing, appUserId, source: 'found', persisted: persist(existing) };
+  }
 
-  const params: Stripe.CustomerCreateParams = { ...(user.email && { email: user.email }), metadata: { clerkUserId: identity.clerkUserId, appUserId } };
+  // Only when the row has no email: neither the sign-up sync nor the token (the documented template carries it) gave one.
+  const email = user.email || ((await ctx.time('auth', () => callUpstream('auth', () => deps.clerk.primaryEmail(identity.clerkUserId)))) ?? '');
+  if (!user.email && email) rowEmail = email;
+  const params: Stripe.CustomerCreateParams = { ...(email && { email }), metadata: { clerkUserId: identity.clerkUserId, appUserId } };
   for (let generation = 0; generation < KEY_GENERATIONS; generation++) {
     let customer: Stripe.Customer;
     try {

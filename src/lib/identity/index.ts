@@ -6,5 +6,6 @@ export { authenticateSession } from './authenticate-session';
 export { createClerkUsers } from './clerk-users';
 export type { ClerkUsers } from './clerk-users';
 export { handleSignOut } from './handle-sign-out';
+export { sessionIdsToRevoke } from './session-ids-to-revoke';
 export { identityFromClaims } from './identity';
 export type { BuyerIdentity } from './identity';

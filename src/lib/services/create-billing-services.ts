@@ -1,7 +1,7 @@
 // Builds the billing services (db, Stripe, Clerk users, price map, URLs) from configuration values, the same way in
 // every runtime: the app passes its validated env, the workerd entry its bindings, tests the local stack's env.
 import { createDb } from '@/db/client';
-import { authenticateSession } from '@/lib/identity';
+import { authenticateSession, sessionIdsToRevoke } from '@/lib/identity';
 import { checkoutOptionsFromConfig } from '@/lib/checkout';
 import { createClerkUsers } from '@/lib/identity';
 import { buildPriceCatalog } from '@/lib/checkout';
@@ -26,6 +26,7 @@ export function createBillingServices(config: BillingConfig, { timeoutMs, maxNet
     return typeof value === 'string' && value.length > 0 ? value : undefined;
   };
   const appUrl = required('NEXT_PUBLIC_APP_URL');
+  const sessionKey = { jwtKey: required('CLERK_JWT_KEY'), authorizedParties: [new URL(appUrl).origin] };
   return {
     db: createDb({ databaseUrl: required('DATABASE_URL'), fetchEndpoint: optional('NEON_FETCH_ENDPOINT'), timeoutMs }),
     stripe: createStripeClient({ secretKey: required('STRIPE_SECRET_KEY'), apiBase: optional('STRIPE_API_BASE'), timeoutMs, maxNetworkRetries }),
@@ -34,7 +35,9 @@ export function createBillingServices(config: BillingConfig, { timeoutMs, maxNet
     appUrl,
     checkoutOptions: checkoutOptionsFromConfig(config),
     /** Signed-in buyer of an API request, verified networkless; tokens minted for another origin are refused. */
-    authenticate: authenticateSession({ jwtKey: required('CLERK_JWT_KEY'), authorizedParties: [new URL(appUrl).origin] }),
+    authenticate: authenticateSession(sessionKey),
+    /** The sessions a sign-out revokes: the cookies' tokens, signature verified, expiry ignored. */
+    sessionIdsToRevoke: (request: Request) => sessionIdsToRevoke(request, sessionKey),
     webhookSecret: required('STRIPE_WEBHOOK_SECRET'),
     // The marker's HMAC key: the Stripe secret key, which Payment Links and Dashboard users never see. Sessions opened
     // before a key roll then fail the check and land in `unmatched` (recorded, alerted, resolved by an adjustment).

@@ -209,3 +209,50 @@ describe('the customer id persist', () => {
     expect((await userRow(userId)).stripe_customer_id).toBe(customers[0]!.id);
   });
 });
+
+describe('customer search: unavailable or lagging, it never fails the purchase', () => {
+  // What an earlier checkout leaves when its customer id was never saved: the row marked, no id, a customer in Stripe.
+  const firstCheckoutLosingItsSave = async (h: Harness, userId: string) => {
+    expect((await buy(h, userId)).status).toBe(303);
+    await stack.neon('query', 'update users set stripe_customer_id = null where clerk_user_id = $1', [userId]);
+    return customersOf(userId)[0]!.id;
+  };
+  const searches = (since: number) => em.log.slice(since).filter((r) => r.path === '/v1/customers/search');
+
+  it('an account without the Search API (search answers 400) → 303 with the same customer, through the key', async () => {
+    const h = await harness({ waitUntil: () => undefined });
+    const userId = newClerkUserId('nosearch');
+    const created = await firstCheckoutLosingItsSave(h, userId);
+    em.setSearchAvailable(false);
+    try {
+      const since = em.log.length;
+      const again = await buy(h, userId);
+      expect(again.status).toBe(303);
+      expect(searches(since).map((r) => r.status)).toEqual([400]);
+      expect(customersOf(userId).map((c) => c.id)).toEqual([created]);
+      expect(sessionCustomer(again)).toBe(created);
+      expect((await userRow(userId)).stripe_customer_id).toBe(created);
+    } finally {
+      em.setSearchAvailable(true);
+    }
+  });
+
+  it('a search lagging more than a minute (10 min, clock moved 2 min) finds nothing → 303 with the same customer', async () => {
+    const h = await harness({ waitUntil: () => undefined });
+    const userId = newClerkUserId('searchlag');
+    em.setSearchLag(10 * 60_000);
+    try {
+      const created = await firstCheckoutLosingItsSave(h, userId);
+      em.advanceClock(2 * 60_000);
+      const since = em.log.length;
+      const again = await buy(h, userId);
+      expect(again.status).toBe(303);
+      const [search] = searches(since);
+      expect(search?.status).toBe(200);
+      expect(customersOf(userId).map((c) => c.id)).toEqual([created]);
+      expect(sessionCustomer(again)).toBe(created);
+    } finally {
+      em.setSearchLag(60_000);
+    }
+  });
+});
