@@ -1,18 +1,16 @@
 // startClerkStandIn: one local HTTP server that plays Clerk for the app — the Backend API slice under /v1 (for
 // CLERK_API_URL), the Frontend API's handshake (for clerkMiddleware's proxyUrl) and the hosted sign-in / sign-out
 // pages — plus the controls tests use (logs, faults, users).
-import { persistState, readState } from '../persisted-state';
-import type { ActiveSession } from './sessions';
-import type { UserRecord } from './users';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { persistState, readState } from '../persisted-state';
 import { handleBackendApi, type ClerkApiRecord } from './backend-api';
 import { FaultQueue, type ClerkFaultKind } from './faults';
 import { handleHandshake, type HandshakeContext, type HandshakeFaultKind } from './handshake';
 import type { LocalKeyPair } from './keys';
-import { SessionStore } from './sessions';
+import { SessionStore, type ActiveSession } from './sessions';
 import { handleSignIn } from './sign-in';
-import { UserDirectory, type DemoUser } from './users';
+import { UserDirectory, type DemoUser, type UserRecord } from './users';
 
 export { localPublishableKey } from './publishable-key';
 export type { ClerkApiRecord } from './backend-api';

@@ -1,8 +1,8 @@
 // The stand-in's Frontend API state: browser clients (the `__client` cookie on the stand-in), their one active
 // session each (a stable `sess_…` id across token refreshes), the minting of that session's short-lived tokens and
 // the single-use handshake nonces the Backend API redeems.
-import { entries, refill } from '../persisted-state';
 import { randomBytes } from 'node:crypto';
+import { entries, refill } from '../persisted-state';
 import type { LocalKeyPair } from './keys';
 import { templateClaims } from './session-template';
 import { clerkId, mintSessionToken } from './tokens';
