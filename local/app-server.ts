@@ -66,9 +66,24 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
  * `mode: 'start'` serves the last build; `'dev'` runs `next dev`. Serve on `localhost`: see platform notes. `nodeArgs`
  * go to the node binary itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
  */
-export async function startApp(env: Record<string, string>, port: number, mode: 'start' | 'dev' = 'start', nodeArgs: string[] = []): Promise<AppServer> {
+export async function startApp(
+  env: Record<string, string>,
+  port: number,
+  mode: 'start' | 'dev' = 'start',
+  nodeArgs: string[] = [],
+  /** Also sees the app's output as it comes (`npm run local` prints it). */
+  onOutput?: (text: string) => void,
+): Promise<AppServer> {
   let output = '';
-  const child = run([mode, '-p', String(port)], env, (text) => (output += text), nodeArgs);
+  const child = run(
+    [mode, '-p', String(port)],
+    env,
+    (text) => {
+      output += text;
+      onOutput?.(text);
+    },
+    nodeArgs,
+  );
   const url = `http://localhost:${port}`;
   await waitUntilServing(url, child, () => output);
   return {

@@ -1,11 +1,18 @@
-// Test workers run in other processes than the stack (vitest's globalSetup): this small HTTP channel lets them read
-// the stand-ins' logs, inject faults and mint tokens. Server and client live together so the protocol stays in one file.
-import { createServer, type Server } from 'node:http';
+// The stack's control surface, in test mode only and never part of the app's build: `POST /` is a small JSON channel
+// through which test workers (vitest's globalSetup runs the stack in another process) and the `local:stripe` /
+// `local:token` CLI read the stand-ins' logs, inject faults, mint tokens and run the developer actions
+// (local/actions.ts); every other request goes to the optional page handler (the local dashboard). Server and client
+// live together so the protocol stays in one file.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { stackActions, type StackActions } from './actions';
 import type { MintOptions } from './auth';
 import type { LocalStack } from './stack';
 
 type Target = 'neon' | 'stripe' | 'clerk';
-interface RpcCall { target: Target | 'stack'; member: string; args: unknown[] }
+interface RpcCall { target: Target | 'stack' | 'actions'; member: string; args: unknown[] }
+
+/** Serves a request that is not an RPC call; answers false to let the server say 404. */
+export type PageHandler = (req: IncomingMessage, res: ServerResponse, body: string) => Promise<boolean>;
 
 // RegExps and functions do not cross JSON: a `{ $regex }` arg becomes a RegExp, `{ $sqlIncludes[, $paramsInclude] }` a
 // query matcher.
@@ -25,16 +32,33 @@ function revive(arg: unknown): unknown {
 
 export interface ControlServer { url: string; stop(): Promise<void> }
 
-export async function startControlServer(stack: LocalStack, extras: Record<string, (...args: unknown[]) => Promise<unknown>> = {}): Promise<ControlServer> {
+export async function startControlServer(
+  stack: LocalStack,
+  extras: Record<string, (...args: unknown[]) => Promise<unknown>> = {},
+  pages?: PageHandler,
+): Promise<ControlServer> {
+  if (!stack.env.STRIPE_SECRET_KEY?.startsWith('sk_test_')) throw new Error('the control surface runs in test mode only');
+  const actions = stackActions(stack);
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       void (async () => {
+        if (req.method !== 'POST' || req.url !== '/') {
+          const served = await (pages?.(req, res, body) ?? Promise.resolve(false)).catch((err: unknown) => {
+            res.writeHead(500, { 'content-type': 'text/plain' }).end(err instanceof Error ? err.message : String(err));
+            return true;
+          });
+          if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+          return;
+        }
         try {
           const call = JSON.parse(body) as RpcCall;
           let result: unknown;
-          if (call.target === 'stack') {
+          if (call.target === 'actions') {
+            if (!Object.hasOwn(actions, call.member)) throw new Error(`unknown action ${call.member}`);
+            result = await (actions as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[call.member]!(...call.args);
+          } else if (call.target === 'stack') {
             if (call.member === 'env') result = stack.env;
             else if (call.member === 'mintToken') result = await stack.mintToken(call.args[0] as MintOptions);
             else if (extras[call.member]) result = await extras[call.member]!(...call.args);
@@ -75,6 +99,8 @@ export function controlClient(url: string) {
     neon: <T = unknown>(member: string, ...args: unknown[]) => call<T>('neon', member, ...args),
     stripe: <T = unknown>(member: string, ...args: unknown[]) => call<T>('stripe', member, ...args),
     clerk: <T = unknown>(member: string, ...args: unknown[]) => call<T>('clerk', member, ...args),
+    /** A developer action (local/actions.ts), as the dashboard's forms and the CLI run them. */
+    action: <K extends keyof StackActions>(name: K, ...args: Parameters<StackActions[K]>) => call<Awaited<ReturnType<StackActions[K]>>>('actions', name, ...args),
   };
 }
 

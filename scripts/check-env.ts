@@ -1,8 +1,7 @@
 // `npm run check:env`: validates the environment (.env.local / .env / the shell) and prints every problem at once.
 // With `--live` it then checks the configuration against Stripe and Clerk themselves (scripts/stripe/doctor.ts).
-import nextEnv from '@next/env';
+import './load-local-env';
 
-nextEnv.loadEnvConfig(process.cwd());
 let ok = true;
 try {
   await import('../src/env');

@@ -1,10 +1,9 @@
 // `npm run db:migrate`: applies drizzle/ to DATABASE_URL over Neon's HTTP driver (the same path the app uses).
-import nextEnv from '@next/env';
+import './load-local-env';
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import { migrate } from 'drizzle-orm/neon-http/migrator';
 
-nextEnv.loadEnvConfig(process.cwd());
 // Tooling, not the app: it needs only these two variables, not the whole validated configuration.
 const url = process.env.DATABASE_URL;
 if (!url) {

@@ -2,9 +2,8 @@
 // watermark, undelivered events first, then paid sessions, through the app's fulfilment and reversal code; prints
 // what each run fixed, what is still unmatched, and where the sweep ended. Safe to re-run.
 // `--days=N` starts a fresh sweep over the last N days (dropping the watermark and any sweep in progress).
-import nextEnv from '@next/env';
+import './load-local-env';
 
-nextEnv.loadEnvConfig(process.cwd());
 const arg = process.argv.slice(2).find((a) => a.startsWith('--days'));
 const days = arg === undefined ? undefined : Number(/^--days=(\d+)$/.exec(arg)?.[1] ?? NaN);
 if (days !== undefined && !(days >= 1 && days <= 30)) {

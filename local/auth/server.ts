@@ -3,13 +3,14 @@
 // pages — plus the controls tests use (logs, faults, users).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { persistState, readState } from '../persisted-state';
 import { handleBackendApi, type ClerkApiRecord } from './backend-api';
 import { FaultQueue, type ClerkFaultKind } from './faults';
 import { handleHandshake, type HandshakeContext, type HandshakeFaultKind } from './handshake';
 import type { LocalKeyPair } from './keys';
-import { SessionStore } from './sessions';
+import { SessionStore, type ActiveSession } from './sessions';
 import { handleSignIn } from './sign-in';
-import { UserDirectory, type DemoUser } from './users';
+import { UserDirectory, type DemoUser, type UserRecord } from './users';
 
 export { localPublishableKey } from './publishable-key';
 export type { ClerkApiRecord } from './backend-api';
@@ -24,6 +25,8 @@ export interface ClerkStandInOptions {
   users: DemoUser[];
   /** Lifetime of session tokens (sign-in and handshake); default 60 s, as Clerk's. */
   sessionTtlSeconds?: number;
+  /** Keep users and sessions in this JSON file: read at start, written on change (npm run local). */
+  stateFile?: string;
 }
 
 export interface ClerkStandIn {
@@ -53,6 +56,8 @@ export interface ClerkStandIn {
 }
 
 const DEFAULT_SESSION_TTL_SECONDS = 60;
+
+interface ClerkState { users: [string, UserRecord][]; clients: [string, ActiveSession | null][] }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -89,6 +94,12 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
   const log: ClerkApiRecord[] = [];
   let url = '';
   const sessions = new SessionStore(users, options.key, sessionTtlSeconds);
+  const persisted = options.stateFile ? readState<ClerkState>(options.stateFile) : undefined;
+  if (persisted) {
+    users.restore(persisted.users);
+    sessions.restore(persisted.clients);
+  }
+  const persistence = options.stateFile ? persistState(options.stateFile, (): ClerkState => ({ users: users.snapshot(), clients: sessions.snapshot() })) : undefined;
   const handshake: HandshakeContext = { sessions, key: options.key, faults: [], log: [] };
   const backend = { secretKey: options.secretKey, users, sessions, faults, log, key: options.key };
   const browser = { users, key: options.key, sessions, baseUrl: () => url };
@@ -149,6 +160,6 @@ export async function startClerkStandIn(options: ClerkStandInOptions): Promise<C
       if (kind !== 'error500' && kind !== 'no_session') throw new Error(`failNextHandshake: unknown kind ${String(kind)}`);
       for (let i = 0; i < count; i++) handshake.faults.push(kind);
     },
-    stop: () => (stopped ??= Promise.all(servers.map((s) => close(s.server, s.sockets))).then(() => undefined)),
+    stop: () => (stopped ??= Promise.all(servers.map((s) => close(s.server, s.sockets))).then(() => persistence?.stop())),
   };
 }

@@ -2,6 +2,7 @@
 // session each (a stable `sess_…` id across token refreshes), the minting of that session's short-lived tokens and
 // the single-use handshake nonces the Backend API redeems.
 import { randomBytes } from 'node:crypto';
+import { entries, refill } from '../persisted-state';
 import type { LocalKeyPair } from './keys';
 import { templateClaims } from './session-template';
 import { clerkId, mintSessionToken } from './tokens';
@@ -33,6 +34,15 @@ export class SessionStore {
     private readonly key: LocalKeyPair,
     public ttlSeconds: number,
   ) {}
+
+  /** Which browser client holds which session, as JSON and back (`npm run local` persists them). */
+  snapshot(): [string, ActiveSession | null][] {
+    return entries(this.clients);
+  }
+
+  restore(clients: [string, ActiveSession | null][]): void {
+    refill(this.clients, clients);
+  }
 
   /** Starts a session for the user on this client (a new client when the cookie is missing or unknown). */
   signIn(clientId: string | undefined, userId: string, pending = false): { clientId: string; session: ActiveSession } {

@@ -1,5 +1,6 @@
 // The stand-in's user directory: demo users held as Clerk user records, serialised in the Backend API's JSON shape
 // (what @clerk/backend's User.fromJSON reads), with Clerk's metadata update rules (deep merge, null deletes).
+import { entries, refill } from '../persisted-state';
 import { clerkId } from './tokens';
 
 export interface DemoUser {
@@ -11,7 +12,7 @@ export interface DemoUser {
 
 type Metadata = Record<string, unknown>;
 
-interface UserRecord {
+export interface UserRecord {
   id: string;
   email: string;
   emailId: string;
@@ -88,6 +89,15 @@ export class UserDirectory {
   }
 
   /** Copies, so callers cannot change the directory behind the API's back. */
+  /** The records as JSON, and back (`npm run local` persists them beside the database). */
+  snapshot(): [string, UserRecord][] {
+    return entries(this.records);
+  }
+
+  restore(records: [string, UserRecord][]): void {
+    refill(this.records, records);
+  }
+
   list(): DemoUser[] {
     return [...this.records.values()].map((r) => ({
       id: r.id,

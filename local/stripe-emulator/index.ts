@@ -2,7 +2,8 @@
 // via host/port/protocol) plus the test controls — request log, fault injection, latency, webhook delivery and
 // checkout completion — that the app's offline tests and local dev stack rely on.
 import { WebhookDispatcher, type WebhookTarget } from './webhooks';
-import { EmulatorStore } from './store';
+import { EmulatorStore, type StoreSnapshot } from './store';
+import { persistState, readState } from '../persisted-state';
 import { FaultQueue } from './faults';
 import { EmulatorClock } from './clock';
 import { IdempotencyStore } from './idempotency';
@@ -13,11 +14,12 @@ import type { FormObject } from './form';
 import { createEmulatorServer } from './server';
 import { closeDispute, openDispute, type OpenDisputeOptions } from './disputes';
 import { endRefund, type EmitEvent } from './refunds';
-import type { RefundObject } from './types';
-import { endpointTargets } from './webhook-endpoints';
+import { endpointTargets, ensureWebhookEndpoint } from './webhook-endpoints';
 import { registerPromotionCode } from './promotion-codes';
 import type {
+  ChargeObject,
   DisputeObject,
+  RefundObject,
   StripeEventObject,
   CheckoutSessionObject,
   EmulatorPromotionCode,
@@ -64,6 +66,8 @@ export interface StripeEmulator {
   /** Deletes a customer as the Dashboard would, behind the app's back. */
   deleteCustomer(id: string): boolean;
   setWebhook(webhook: { url: string; secret: string } | null): void;
+  /** Registers (or finds) a webhook endpoint for `url`, as `stripe:setup` would; returns its id and signing secret. */
+  ensureWebhookEndpoint(url: string, events: string[]): { id: string; secret: string };
   customers(): StripeCustomerObject[];
   sessions(): CheckoutSessionObject[];
   getSession(id: string): CheckoutSessionObject | undefined;
@@ -83,6 +87,8 @@ export interface StripeEmulator {
   /** A succeeded refund later fails at the bank, or is canceled: the money stays; emits refund.updated and co. */
   endRefund(refundId: string, status: 'failed' | 'canceled'): Promise<RefundObject>;
   events(): StripeEventObject[];
+  /** The payment side of the account, for the local dashboard. */
+  payments(): { charges: ChargeObject[]; refunds: RefundObject[]; disputes: DisputeObject[] };
   webhooksIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -111,6 +117,15 @@ function checkOptions(options: StripeEmulatorOptions): void {
     }
     seen.add(p.id);
   }
+}
+
+interface PersistedAccount { baseUrl: string; store: StoreSnapshot }
+
+// The emulator's own URLs (hosted pages, receipt_url) are stored in its objects: a restart on another port moves them.
+function restoreAndPersist(store: EmulatorStore, file: string, baseUrl: string) {
+  const persisted = readState<PersistedAccount>(file);
+  if (persisted) store.restore((JSON.parse(JSON.stringify(persisted.store).replaceAll(persisted.baseUrl, baseUrl)) as StoreSnapshot));
+  return persistState(file, (): PersistedAccount => ({ baseUrl, store: store.snapshot() }));
 }
 
 export async function startStripeEmulator(options: StripeEmulatorOptions): Promise<StripeEmulator> {
@@ -155,6 +170,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   });
   const port = await server.listen(options.port ?? 0, host);
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const persistence = options.stateFile ? restoreAndPersist(store, options.stateFile, baseUrl) : undefined;
 
   let stopped: Promise<void> | null = null;
   return {
@@ -182,6 +198,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     setWebhook: (w) => {
       webhook = w ? { ...w } : null;
     },
+    ensureWebhookEndpoint: (url, events) => ensureWebhookEndpoint(store, url, events),
     customers: () => store.customers(),
     sessions: () => store.sessions(),
     getSession: (id) => store.session(id),
@@ -202,12 +219,14 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     closeDispute: (disputeId, outcome) => settled(() => closeDispute(store, disputeId, outcome, emit)),
     endRefund: (refundId, status) => settled(() => endRefund(store, refundId, status, emit)),
     events: () => store.events(),
+    payments: () => structuredClone({ charges: [...store.charges.values()], refunds: [...store.refunds.values()], disputes: [...store.disputes.values()] }),
     webhooksIdle: () => dispatcher.idle(),
     stop: () => {
       stopped ??= (async () => {
         dispatcher.stop();
         await server.close();
         await dispatcher.idle();
+        persistence?.stop();
       })();
       return stopped;
     },

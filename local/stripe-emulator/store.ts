@@ -14,6 +14,7 @@ import type {
   StripeCustomerObject,
   StripeEventObject,
 } from './types';
+import { entries, refill } from '../persisted-state';
 
 export interface SessionRecord {
   session: CheckoutSessionObject;
@@ -121,4 +122,56 @@ export class EmulatorStore {
   undelivered(e: StripeEventObject): boolean {
     return e.pending_webhooks > 0 && !this.delivered.has(e.id);
   }
+
+  /** Everything the account holds, as JSON (`npm run local` persists it beside the database). */
+  snapshot(): StoreSnapshot {
+    return {
+      prices: entries(this.prices),
+      products: entries(this.products),
+      webhookEndpoints: entries(this.webhookEndpoints),
+      promotionCodes: entries(this.promotionCodes),
+      customers: entries(this.customerMap),
+      searchableAt: entries(this.searchableAt),
+      sessions: entries(this.sessionMap),
+      events: entries(this.eventMap),
+      delivered: [...this.delivered],
+      paymentIntents: entries(this.paymentIntents),
+      charges: entries(this.charges),
+      refunds: entries(this.refunds),
+      disputes: entries(this.disputes),
+    };
+  }
+
+  restore(state: Partial<StoreSnapshot>): void {
+    refill(this.prices, state.prices);
+    refill(this.products, state.products);
+    refill(this.webhookEndpoints, state.webhookEndpoints);
+    refill(this.promotionCodes, state.promotionCodes);
+    refill(this.customerMap, state.customers);
+    refill(this.searchableAt, state.searchableAt);
+    refill(this.sessionMap, state.sessions);
+    refill(this.eventMap, state.events);
+    for (const id of state.delivered ?? []) this.delivered.add(id);
+    refill(this.paymentIntents, state.paymentIntents);
+    refill(this.charges, state.charges);
+    refill(this.refunds, state.refunds);
+    refill(this.disputes, state.disputes);
+  }
+}
+
+type Pairs<T> = [string, T][];
+export interface StoreSnapshot {
+  prices: Pairs<EmulatorPrice>;
+  products: Pairs<ProductObject>;
+  webhookEndpoints: Pairs<WebhookEndpointObject & { secret: string }>;
+  promotionCodes: Pairs<EmulatorPromotionCode & { id: string }>;
+  customers: Pairs<StripeCustomerObject>;
+  searchableAt: Pairs<number>;
+  sessions: Pairs<SessionRecord>;
+  events: Pairs<StripeEventObject>;
+  delivered: string[];
+  paymentIntents: Pairs<PaymentIntentObject>;
+  charges: Pairs<ChargeObject>;
+  refunds: Pairs<RefundObject>;
+  disputes: Pairs<DisputeObject>;
 }

@@ -48,6 +48,8 @@ export interface StripeEmulatorOptions {
   webhook?: { url: string; secret: string };
   latencyMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** Keep the account in this JSON file: read at start, written on change (npm run local). Default in memory. */
+  stateFile?: string;
   /** Requests per second per endpoint before 429 `rate_limit`; unset = no limiter (Stripe test mode: 25). */
   rateLimitPerSecond?: number;
   /** How long a new customer stays invisible to /v1/customers/search (Stripe: eventually consistent, < 1 min). */

@@ -100,6 +100,19 @@ export function listWebhookEndpoints(store: EmulatorStore, query: FormObject): S
   return { object: 'list', data: all.slice(0, limit).map(withoutSecret), has_more: all.length > limit, url: '/v1/webhook_endpoints' };
 }
 
+/** A test control, what `npm run stripe:setup` does once for an account: the enabled endpoint for `url` subscribed to
+ *  exactly `events`, created if there is none; returns its id and signing secret. */
+export function ensureWebhookEndpoint(store: EmulatorStore, url: string, events: string[]): { id: string; secret: string } {
+  const existing = [...store.webhookEndpoints.values()].find((e) => e.url === url);
+  if (existing) {
+    existing.enabled_events = [...events];
+    existing.status = 'enabled';
+    return { id: existing.id, secret: existing.secret };
+  }
+  const created = createWebhookEndpoint(store, { url, enabled_events: events, description: 'local stack (npm run local)' });
+  return { id: created.id, secret: store.webhookEndpoints.get(created.id)!.secret };
+}
+
 /** Where an event of `type` goes: every enabled endpoint subscribed to it, re-read per attempt (deleting ends retries). */
 export function endpointTargets(store: EmulatorStore, type: string): (() => WebhookTarget | null)[] {
   return [...store.webhookEndpoints.values()]

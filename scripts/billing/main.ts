@@ -1,10 +1,9 @@
-// The entry the `billing:*` npm scripts share: configuration as scripts/reconcile.ts reads it (.env.local / .env /
-// the shell, validated by src/env.ts), the database client, the tool, and its exit code.
-import nextEnv from '@next/env';
+// The entry the `billing:*` npm scripts share: configuration as every script reads it (scripts/load-local-env.ts:
+// the shell, .env.local / .env, else the running local stack's file; validated by src/env.ts), the database client, the tool, and its exit code.
+import '../load-local-env';
 import type { ToolIo } from './cli';
 
 export async function main(run: (argv: string[], io: ToolIo) => Promise<number>): Promise<never> {
-  nextEnv.loadEnvConfig(process.cwd());
   let env;
   try {
     ({ env } = await import('../../src/env'));

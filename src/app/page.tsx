@@ -19,7 +19,14 @@ const INTENT_SCRIPT = `(() => {
   document.addEventListener('submit', (e) => {
     const id = e.target instanceof HTMLFormElement && e.target.dataset.buyIntent;
     if (id) sessionStorage.setItem(KEY, JSON.stringify({ priceId: id, at: Date.now() }));
+    // A pending state while the checkout request runs (under next dev the first press can take seconds).
+    const button = e.target instanceof HTMLFormElement && e.target.querySelector('button[type=submit]');
+    if (button) { button.dataset.label = button.textContent; button.setAttribute('aria-busy', 'true'); button.textContent = 'Opening checkout…'; }
   }, true);
+  // Coming back from Stripe's page (bfcache) must not show a button still pending.
+  window.addEventListener('pageshow', () => document.querySelectorAll('button[aria-busy]').forEach((b) => {
+    b.removeAttribute('aria-busy'); b.textContent = b.dataset.label;
+  }));
   // Consumed by the first page load after the press, whatever it shows (a notice page must not leave it for later).
   let intent = null;
   try { intent = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch {}

@@ -58,12 +58,17 @@ describe('/purchases', () => {
     expect(location.startsWith(`${env.STRIPE_API_BASE}/receipts/ch_`)).toBe(true);
     expect((await fetch(location)).status).toBe(200);
 
-    // Another buyer, and a signed-out visitor: nothing of the owner's, and the receipt link is a 404.
+    // Another buyer, and a signed-out visitor: nothing of the owner's, and the receipt link is a 404; signed out, the
+    // history asks to sign in.
     const other = await cookieFor(newClerkUserId('stranger'));
     const theirs = await (await get('/purchases', other)).text();
     for (const detail of ['Serial Entrepreneur Pack', '$149.00', receiptPath!]) expect(theirs).not.toContain(detail);
     expect((await get(receiptPath!, other)).status).toBe(404);
     expect((await get(receiptPath!)).status).toBe(404);
-    expect((await get('/purchases')).status).toBe(404);
+    const signedOut = await get('/purchases');
+    expect(signedOut.status).toBe(200);
+    const asked = await signedOut.text();
+    expect(asked).toContain('Sign in to see your purchases');
+    for (const detail of ['Serial Entrepreneur Pack', receiptPath!]) expect(asked).not.toContain(detail);
   });
 });

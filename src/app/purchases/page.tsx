@@ -1,12 +1,12 @@
 // Purchase history: the signed-in buyer's purchases (date, pack, amount, credits, status, receipt) and their balance
-// with its ledger entries. Server-rendered, no JavaScript needed. Signed out: a bare 404, like the success page.
+// with its ledger entries. Server-rendered, no JavaScript needed. Signed out: a page asking to sign in (it comes back).
 import { auth } from '@clerk/nextjs/server';
-import { notFound } from 'next/navigation';
 import { listPurchaseHistory } from '@/db/receipts';
 import { formatMoney } from '@/lib/receipts';
 import { getPriceConfig } from '@/lib/checkout';
 import { purchaseStatus } from '@/lib/receipts';
 import { billingServices } from '@/lib/services';
+import { AccountBar, signInHref } from '../account-bar';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,7 +27,18 @@ const entryLabels: Record<string, string> = {
 
 export default async function PurchasesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { userId } = await auth();
-  if (!userId) notFound();
+  if (!userId) {
+    return (
+      <main className="page narrow">
+        <AccountBar returnTo="/purchases" />
+        <h1>Your purchases</h1>
+        <p>Sign in to see your purchases, receipts and balance.</p>
+        <p className="actions">
+          <a className="button" href={signInHref('/purchases')}>Sign in</a> <a className="button secondary" href="/">Pricing</a>
+        </p>
+      </main>
+    );
+  }
   const { db, prices } = billingServices();
   // The balance history is paged, newest first: `?before=<cursor>` shows the entries older than the cursor.
   const { before } = await searchParams;
@@ -35,14 +46,17 @@ export default async function PurchasesPage({ searchParams }: { searchParams: Pr
   const credits = (n: number) => `${n} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
   return (
     <main className="page">
-      <h1>Your purchases</h1>
-      <p className="balance">
-        Your balance: <strong data-testid="balance">{history.balance ?? 0}</strong> {history.balance === 1 ? 'credit' : 'credits'}
-      </p>
+      <AccountBar returnTo="/purchases" />
+      <header className="masthead">
+        <h1>Your purchases</h1>
+        <p className="balance">
+          Your balance: <strong data-testid="balance">{history.balance ?? 0}</strong> {history.balance === 1 ? 'credit' : 'credits'}
+        </p>
+      </header>
       {history.purchases.length === 0 ? (
         <p>No purchases yet.</p>
       ) : (
-        <table data-testid="purchases">
+        <table className="history" data-testid="purchases">
           <thead>
             <tr><th>Date</th><th>Pack</th><th>Amount</th><th>Credits</th><th>Status</th><th>Receipt</th></tr>
           </thead>
@@ -64,7 +78,7 @@ export default async function PurchasesPage({ searchParams }: { searchParams: Pr
         </table>
       )}
       <h2>Balance history</h2>
-      <ul data-testid="entries">
+      <ul className="entries" data-testid="entries">
         {history.entries.map((e) => (
           <li key={e.id}>
             {day(e.createdAt)} · {entryLabels[e.kind] ?? e.kind}: {e.credits > 0 ? '+' : ''}{e.credits}

@@ -3,11 +3,9 @@
 // credits; a signed-out buyer keeps the chosen pack through sign-in; a bad price or Stripe being down ends on a page
 // with a way back; sign out. A screenshot of each step goes to .local/screenshots/ (git-ignored).
 import { mkdirSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchChromium } from '../../support/local-stack-tools';
 import { stack } from '../../support/stack';
 
 const shots = '.local/screenshots';
@@ -23,13 +21,7 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   [appUrl, env] = await Promise.all([stack.app(), stack.env()]);
   await stack.clerk('setSessionTtlSeconds', TOKEN_TTL_SECONDS);
-  // A fresh profile each run; the flags keep Chromium from reaching for the (closed) network.
-  browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-')), {
-    // Debian's package by default; CHROMIUM_PATH points elsewhere (another distribution, a downloaded build).
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchChromium();
   page = browser.pages()[0] ?? (await browser.newPage());
 }, 240_000);
 

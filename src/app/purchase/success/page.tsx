@@ -68,7 +68,9 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
           Your balance: <strong data-testid="balance">{result.balance}</strong> {result.balance === 1 ? 'credit' : 'credits'}
         </p>
       )}
-      <a className="button" href="/">Back to pricing</a>
+      <p className="actions">
+        <a className="button" href="/">Back to pricing</a> <a className="button secondary" href="/purchases">Your purchases</a>
+      </p>
     </main>
   );
 }
