@@ -1,5 +1,6 @@
 // Drives the credits core the way the route does (real drizzle + Neon driver, real Clerk token verification) with a
 // clock the test moves, and makes buyers with a balance through a ledger adjustment.
+import { beforeAll } from 'vitest';
 import { adjustCredits } from '@/db/credits';
 import type { Db } from '@/db/client';
 import { handleCreditsRequest, type CreditsDeps } from '@/lib/credits/handle-credits-request';
@@ -58,3 +59,16 @@ export async function creditsHarness() {
     call: (path: string, init?: CreditsCall) => checkedCall(creditsRequest(services.appUrl, path, init), (request) => handleCreditsRequest(request, deps)),
   };
 }
+
+export type CreditsHarness = Awaited<ReturnType<typeof creditsHarness>>;
+
+/** A test file's harness, filled in before its first test (a file's tests read it, they never build their own). */
+export function useCreditsHarness(): CreditsHarness {
+  const harness = {} as CreditsHarness;
+  beforeAll(async () => void Object.assign(harness, await creditsHarness()));
+  return harness;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+export type Body = Record<string, any>;
+export const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Body });

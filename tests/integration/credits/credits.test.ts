@@ -1,19 +1,12 @@
 // The credits core against the local stack: real Neon driver + drizzle and Clerk token verification. Races run many
 // requests at once against one balance; a naive check-then-update debit runs the same race as the control.
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
-import { balanceOf, creditedBuyer, creditsHarness, entriesOf, HOLD_TTL_SECONDS } from '../../support/credits';
+import { balanceOf, creditedBuyer, creditsHarness, entriesOf, HOLD_TTL_SECONDS, json, useCreditsHarness } from '../../support/credits';
 
-type Harness = Awaited<ReturnType<typeof creditsHarness>>;
-let h: Harness;
-beforeAll(async () => {
-  h = await creditsHarness();
-});
+const h = useCreditsHarness();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-type Body = Record<string, any>;
-const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Body });
 const spend = (token: string, credits: number, key?: string, reference?: string) => h.call('spend', { token, key, body: { credits, reference } });
 const hold = (token: string, credits: number, key?: string) => h.call('holds', { token, key, body: { credits } });
 const settle = (token: string, holdId: string, action: 'confirm' | 'release') => h.call(`holds/${holdId}/${action}`, { token, key: null });

@@ -1,19 +1,12 @@
 // Holds and keys with owners, and the cap on live holds (issue 19, defects 5 and 7): a hold records who placed it
 // (buyer or service); only its placer, or the service, settles it; idempotency keys are scoped per caller; a replayed
 // hold reports the hold's current state; a buyer may have at most MAX_LIVE_HOLDS live holds.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LIVE_HOLDS } from '@/db/credits';
-import { balanceOf, creditedBuyer, creditsHarness, entriesOf } from '../../support/credits';
+import { balanceOf, creditedBuyer, useCreditsHarness, json, entriesOf } from '../../support/credits';
 
-type Harness = Awaited<ReturnType<typeof creditsHarness>>;
-let h: Harness;
-beforeAll(async () => {
-  h = await creditsHarness();
-});
+const h = useCreditsHarness();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-type Body = Record<string, any>;
-const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Body });
 const asService = (path: string, buyer: string, key: string | null, body: Record<string, unknown> = {}) =>
   h.call(`service/${path}`, { key, headers: { authorization: `Bearer ${h.env.CREDITS_SERVICE_SECRET!}` }, body: { ...body, buyer } });
 

@@ -2,18 +2,11 @@
 // the test run's Postgres server: both answers must be the spend's (201 and its 200 replay, same body), never a 409
 // insufficient_credits for a spend that happened. On a database that runs one statement at a time (PGlite) the race
 // cannot happen, so this file means something only on real Postgres (the default for `npm test`).
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { balanceOf, creditedBuyer, creditsHarness, entriesOf } from '../../support/credits';
+import { describe, expect, inject, it } from 'vitest';
+import { balanceOf, creditedBuyer, useCreditsHarness, json, entriesOf } from '../../support/credits';
 
-type Harness = Awaited<ReturnType<typeof creditsHarness>>;
-let h: Harness;
-beforeAll(async () => {
-  h = await creditsHarness();
-});
+const h = useCreditsHarness();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are compared whole
-type Body = Record<string, any>;
-const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Body });
 const PAIRS = 20;
 
 describe(`the same Idempotency-Key twice at once, balance for one (${PAIRS} pairs, db=${inject('db')})`, () => {
