@@ -52,7 +52,7 @@ let seq = 0;
 export async function startRig({ build = true, nodeArgs = [] }: { build?: boolean; nodeArgs?: string[] } = {}): Promise<BenchRig> {
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./stack-process.ts', import.meta.url)), appUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', fileURLToPath(new URL('./stack-process.ts', import.meta.url)), appUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`stack process exited (${code})`)));
     createInterface({ input: child.stdout }).once('line', resolve);
