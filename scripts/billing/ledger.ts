@@ -17,5 +17,7 @@ export function runLedger(argv: string[], io: ToolIo): Promise<number> {
       io.out(`${e.createdAt}  ${e.kind.padEnd(18)} ${signed.padStart(6)}  ${e.cause}${extra ? `  ${extra}` : ''}`);
     }
     io.out(`balance ${buyer.balance}`);
+    // An open debt is the operator's business before any goodwill credit: an adjustment does not pay it (docs/operations.md).
+    if (buyer.debt > 0) io.out(`debt ${buyer.debt} (credits reversals could not take back)`);
   });
 }

@@ -11,15 +11,17 @@ export interface Buyer {
   clerkUserId: string;
   email: string;
   balance: number;
+  /** What reversals could not take back (docs/fulfilment-and-ledger.md, debt): paid first out of credits that return. */
+  debt: number;
 }
 
 /** By Clerk user id, or by email (case-insensitive; several users may share one, so all are returned). */
 export async function findBuyers(db: Db, who: string): Promise<Buyer[]> {
   const result = await db.execute(sql`
-    select id, clerk_user_id, email, credit_balance from users
+    select id, clerk_user_id, email, credit_balance, credit_debt from users
     where clerk_user_id = ${who} or lower(email) = lower(${who})
     order by created_at`);
-  return result.rows.map((r) => ({ id: r.id as string, clerkUserId: r.clerk_user_id as string, email: r.email as string, balance: Number(r.credit_balance) }));
+  return result.rows.map((r) => ({ id: r.id as string, clerkUserId: r.clerk_user_id as string, email: r.email as string, balance: Number(r.credit_balance), debt: Number(r.credit_debt) }));
 }
 
 export interface OperatorEntry {
