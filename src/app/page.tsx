@@ -4,8 +4,7 @@
 import { auth } from '@clerk/nextjs/server';
 import { findCreditBalance } from '@/db/fulfilment';
 import { formatMoney } from '@/lib/receipts';
-import { noticeText } from '@/lib/checkout';
-import { getPriceConfig } from '@/lib/checkout';
+import { getPriceConfig, noticeText } from '@/lib/checkout';
 import { billingServices } from '@/lib/services';
 import { AccountBar, signInHref } from './account-bar';
 

@@ -2,9 +2,8 @@
 // with its ledger entries. Server-rendered, no JavaScript needed. Signed out: a page asking to sign in (it comes back).
 import { auth } from '@clerk/nextjs/server';
 import { listPurchaseHistory } from '@/db/receipts';
-import { formatMoney } from '@/lib/receipts';
+import { formatMoney, purchaseStatus } from '@/lib/receipts';
 import { getPriceConfig } from '@/lib/checkout';
-import { purchaseStatus } from '@/lib/receipts';
 import { billingServices } from '@/lib/services';
 import { AccountBar, signInHref } from '../account-bar';
 

@@ -2,10 +2,8 @@
 import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
 import { findOrMarkCheckoutUser, saveStripeCustomerId } from '@/db/checkout';
-import { callStripe } from '@/lib/http';
-import type { ClerkUsers } from '@/lib/identity';
-import { BillingError, callUpstream } from '@/lib/http';
-import type { BuyerIdentity } from '@/lib/identity';
+import { BillingError, callStripe, callUpstream } from '@/lib/http';
+import type { BuyerIdentity, ClerkUsers } from '@/lib/identity';
 import type { RequestContext } from '@/lib/http';
 
 export interface CustomerDeps {

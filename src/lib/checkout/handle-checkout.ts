@@ -2,19 +2,13 @@
 // workerd. Checks run cheapest-first and all of them before any upstream call that costs money or a round trip.
 import type Stripe from 'stripe';
 import { clearStaleStripeCustomerId, saveStripeCustomerId } from '@/db/checkout';
-import { callStripe, isStaleCustomer } from '@/lib/http';
+import { BillingError, callStripe, callUpstream, describeError, finishRequest, isBrowserNavigation, isStaleCustomer, type Logger, RequestContext, toNavigationResponse } from '@/lib/http';
 import type { CheckoutOptions } from './checkout-options-from-config';
-import type { ClerkUsers } from '@/lib/identity';
+import type { BuyerIdentity, ClerkUsers } from '@/lib/identity';
 import { createCheckoutSession } from './create-checkout-session';
 import { ensureStripeCustomer, type CustomerDeps } from './ensure-stripe-customer';
-import { BillingError, callUpstream, toNavigationResponse } from '@/lib/http';
-import { finishRequest } from '@/lib/http';
-import type { BuyerIdentity } from '@/lib/identity';
-import { isBrowserNavigation } from '@/lib/http';
 import { parseCheckoutRequest } from './parse-checkout-request';
 import { getPriceConfig, type PriceConfig } from './price-config';
-import { RequestContext, type Logger } from '@/lib/http';
-import { describeError } from '@/lib/http';
 
 export interface CheckoutDeps extends CustomerDeps {
   /** Verifies the caller (Clerk's `auth()` in Next, `verifyToken` elsewhere); null when signed out. */

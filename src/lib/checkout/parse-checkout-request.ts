@@ -1,7 +1,6 @@
 // Reads the checkout request's body (JSON, urlencoded or multipart form) into a priceId, with a hard size cap.
 // Everything else the client sends (quantity, amount, customer, URLs, metadata) is ignored by construction.
-import { BillingError } from '@/lib/http';
-import { readCappedBody } from '@/lib/http';
+import { BillingError, readCappedBody } from '@/lib/http';
 
 export const MAX_CHECKOUT_BODY_BYTES = 4 * 1024;
 

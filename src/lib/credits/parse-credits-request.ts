@@ -1,6 +1,5 @@
 // Reads a spend/hold/settle request: a small JSON object and the Idempotency-Key header, each bad input a stable 400.
-import { BillingError } from '@/lib/http';
-import { readCappedBody } from '@/lib/http';
+import { BillingError, readCappedBody } from '@/lib/http';
 import type { CreditsActor } from '@/db/credits';
 
 export const MAX_CREDITS_BODY_BYTES = 1024;

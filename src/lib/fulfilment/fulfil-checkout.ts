@@ -4,10 +4,8 @@ import type Stripe from 'stripe';
 import type { Db } from '@/db/client';
 import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUnmatchedCheckout, type LedgerEntry, type LedgerResult } from '@/db/fulfilment';
 import type { UnmatchedReason } from '@/db/schema';
-import { verifyCheckoutMarker, type MarkedFields } from '@/lib/checkout';
-import { BillingError, callUpstream } from '@/lib/http';
-import { callStripe } from '@/lib/http';
-import { getPriceConfig, type PriceConfig, type PurchasedPrice } from '@/lib/checkout';
+import { getPriceConfig, type MarkedFields, type PriceConfig, type PurchasedPrice, verifyCheckoutMarker } from '@/lib/checkout';
+import { BillingError, callStripe, callUpstream } from '@/lib/http';
 
 export interface FulfilmentDeps {
   db: Db;

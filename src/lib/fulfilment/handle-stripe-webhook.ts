@@ -2,12 +2,10 @@
 // the event to its handler (handle-stripe-event.ts). Answers 2xx for anything retrying cannot fix, and 5xx for
 // transient failures so Stripe delivers again.
 import type Stripe from 'stripe';
-import { BillingError } from '@/lib/http';
+import { BillingError, readCappedBody, respondLogged } from '@/lib/http';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { handleStripeEvent } from './handle-stripe-event';
-import { readCappedBody } from '@/lib/http';
 import type { Logger } from '@/lib/http';
-import { respondLogged } from '@/lib/http';
 
 export interface WebhookDeps extends FulfilmentDeps {
   webhookSecret: string;

@@ -1,11 +1,10 @@
 // GET /api/billing/reconcile's core: Vercel Cron calls it with `Authorization: Bearer $CRON_SECRET`; anyone else gets
 // 401 before any Stripe or database call. Without a configured secret the route does not exist (404). The answer says
 // how far the sweep got: `complete`, the counts, the watermark and, when the budget ran out, the cursor.
-import { BillingError } from '@/lib/http';
+import { BillingError, respondLogged } from '@/lib/http';
 import type { FulfilmentDeps } from '@/lib/fulfilment';
 import { reconcileBilling, type ReconcileOptions } from './reconcile-billing';
 import type { Logger } from '@/lib/http';
-import { respondLogged } from '@/lib/http';
 
 export interface ReconcileDeps extends FulfilmentDeps {
   cronSecret: string | undefined;

@@ -1,10 +1,8 @@
 // Builds the billing services (db, Stripe, Clerk users, price map, URLs) from configuration values, the same way in
 // every runtime: the app passes its validated env, the workerd entry its bindings, tests the local stack's env.
 import { createDb } from '@/db/client';
-import { authenticateSession, sessionIdsToRevoke } from '@/lib/identity';
-import { checkoutOptionsFromConfig } from '@/lib/checkout';
-import { createClerkUsers } from '@/lib/identity';
-import { buildPriceCatalog } from '@/lib/checkout';
+import { authenticateSession, createClerkUsers, sessionIdsToRevoke } from '@/lib/identity';
+import { buildPriceCatalog, checkoutOptionsFromConfig } from '@/lib/checkout';
 import { createStripeClient } from '@/lib/http';
 
 export type BillingConfig = Partial<Record<string, string | number | undefined>>;
