@@ -54,7 +54,8 @@ const weights: Partial<Record<Step['t'], number>> = { buy: 3, refund: 2, dispute
 
 export const sequenceArb = fc.array(
   fc.oneof(...(Object.keys(arbs) as Step['t'][]).filter((t) => !allowed || allowed.includes(t)).map((t) => ({ arbitrary: arbs[t], weight: weights[t] ?? 1 }))),
-  { minLength: 3, maxLength: Number(process.env.LEDGER_MAX_STEPS ?? 12) },
+  // size 'max': fast-check's default size keeps arrays near 10 whatever maxLength says; a ledger's bugs need depth.
+  { minLength: 3, maxLength: Number(process.env.LEDGER_MAX_STEPS ?? 16), size: 'max' },
 );
 
 export const ledgerFigures = { ledger_sequences: 0, ledger_steps: 0, ledger_violations: 0 };
