@@ -5,7 +5,6 @@ import type { Db } from './client';
 import { createPrefixedId } from '@/lib/ids';
 import { unmatchedCheckouts, users, type UnmatchedCheckout, type UnmatchedReason } from './schema';
 
-
 export interface LedgerEntry {
   stripeCheckoutSessionId: string;
   stripePaymentIntentId: string | null;
@@ -57,7 +56,7 @@ function ledgerResult(row: Record<string, unknown> | undefined): LedgerResult {
 }
 
 /**
- * Records a paid session and adds its credits, once, in one call of ledger_credit_purchase (drizzle/0005): it locks the
+ * Records a paid session and adds its credits, once, in one call of ledger_credit_purchase (drizzle/0007_ledger_policy.sql): it locks the
  * buyer, moves the purchase to credited only while credited_at is null, so a session is credited once however many
  * webhook deliveries and success-page loads race, and adds the credits — paying the buyer's open debt first (a later
  * purchase pays what reversals could not take: docs/fulfilment-and-ledger.md). It also writes the ledger's `purchase`
@@ -154,7 +153,7 @@ export interface ReversalResult {
 }
 
 /**
- * Applies one change of a payment's running total, once per cause, in one call of ledger_reverse (drizzle/0005), with
+ * Applies one change of a payment's running total, once per cause, in one call of ledger_reverse (drizzle/0007_ledger_policy.sql), with
  * the buyer locked: credits it takes come from the balance, then unsettled holds (newest first; their confirm then
  * answers 409 hold_reversed), and the rest is recorded as debt; credits it gives back pay the debt first.
  */

@@ -2,7 +2,6 @@
 // page at a time, and one's own purchase.
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { findUserByClerkId } from './checkout';
 import { creditEntries, purchases, users, type CreditEntry, type Purchase } from './schema';
 
 export interface HistoryPurchase extends Purchase {
@@ -37,32 +36,33 @@ export interface PurchaseHistory {
  * newest first: those before `before` (a cursor from an earlier page; an invalid one reads as the first page).
  */
 export async function listPurchaseHistory(db: Db, clerkUserId: string, options: { before?: string | null; pageSize?: number } = {}): Promise<PurchaseHistory> {
-  const user = await findUserByClerkId(db, clerkUserId);
-  if (!user) return { balance: null, debt: 0, purchases: [], entries: [], older: null };
   const pageSize = options.pageSize ?? HISTORY_PAGE_SIZE;
   const cursor = options.before ? CURSOR.exec(options.before) : null;
-  const [rows, page] = await db.batch([
-    db.select().from(purchases).where(eq(purchases.userId, user.id)).orderBy(desc(purchases.createdAt)).limit(pageSize),
+  // One round trip: every query finds the buyer by Clerk id itself, and the totals cover the same newest purchases.
+  const userId = sql`(select ${users.id} from ${users} where ${users.clerkUserId} = ${clerkUserId})`;
+  const newestPurchases = db.select({ id: purchases.id }).from(purchases).where(eq(purchases.userId, userId)).orderBy(desc(purchases.createdAt)).limit(pageSize);
+  const [found, rows, page, totals] = await db.batch([
+    db.select({ creditBalance: users.creditBalance, creditDebt: users.creditDebt }).from(users).where(eq(users.clerkUserId, clerkUserId)),
+    db.select().from(purchases).where(eq(purchases.userId, userId)).orderBy(desc(purchases.createdAt)).limit(pageSize),
     db
       .select({ entry: creditEntries, cursor: cursorOf })
       .from(creditEntries)
-      .where(and(eq(creditEntries.userId, user.id), cursor ? sql`(${creditEntries.createdAt}, ${creditEntries.id}) < (${cursor[1]}::timestamptz, ${cursor[2]})` : undefined))
+      .where(and(eq(creditEntries.userId, userId), cursor ? sql`(${creditEntries.createdAt}, ${creditEntries.id}) < (${cursor[1]}::timestamptz, ${cursor[2]})` : undefined))
       .orderBy(desc(creditEntries.createdAt), desc(creditEntries.id))
       .limit(pageSize + 1),
+    db
+      .select({
+        purchaseId: creditEntries.purchaseId,
+        refunded: sql<number>`coalesce(sum(${creditEntries.reversed}) filter (where ${creditEntries.kind} in ('refund', 'refund_failed')), 0)::int`,
+        disputed: sql<number>`coalesce(sum(${creditEntries.reversed}) filter (where ${creditEntries.kind} in ('dispute_withdrawn', 'dispute_reinstated')), 0)::int`,
+        shortfall: sql<number>`coalesce(sum(${creditEntries.shortfall}), 0)::int`,
+      })
+      .from(creditEntries)
+      .where(inArray(creditEntries.purchaseId, newestPurchases))
+      .groupBy(creditEntries.purchaseId),
   ]);
-  const ids = rows.map((p) => p.id);
-  const totals = ids.length
-    ? await db
-        .select({
-          purchaseId: creditEntries.purchaseId,
-          refunded: sql<number>`coalesce(sum(${creditEntries.reversed}) filter (where ${creditEntries.kind} in ('refund', 'refund_failed')), 0)::int`,
-          disputed: sql<number>`coalesce(sum(${creditEntries.reversed}) filter (where ${creditEntries.kind} in ('dispute_withdrawn', 'dispute_reinstated')), 0)::int`,
-          shortfall: sql<number>`coalesce(sum(${creditEntries.shortfall}), 0)::int`,
-        })
-        .from(creditEntries)
-        .where(inArray(creditEntries.purchaseId, ids))
-        .groupBy(creditEntries.purchaseId)
-    : [];
+  const user = found[0];
+  if (!user) return { balance: null, debt: 0, purchases: [], entries: [], older: null };
   const byPurchase = new Map(totals.map((t) => [t.purchaseId, t]));
   const entries = page.slice(0, pageSize);
   return {
