@@ -26,14 +26,20 @@ export function newestFirst<T extends { created: number }>(inCreationOrder: T[])
   return [...inCreationOrder].reverse().sort((a, b) => b.created - a.created);
 }
 
-/** One page, newest first, cursor by `starting_after`, like Stripe's list endpoints: a cursor that names no object of
- *  the list is refused (400 `resource_missing`), as Stripe does, rather than quietly starting over. */
-export function page<T extends { id: string }>(all: T[], query: FormObject, url: string) {
+/** One page, newest first, cursor by `starting_after`, like Stripe's list endpoints. The cursor may name any object of
+ *  the resource, also one the filters no longer match (an event delivered since the last page): the page starts after
+ *  its place in `ordered` (the unfiltered list, same order). A cursor naming no object at all is refused (400
+ *  `resource_missing`), as Stripe does, rather than quietly starting over. */
+export function page<T extends { id: string }>(all: T[], query: FormObject, url: string, ordered: T[] = all) {
   const limit = Math.min(optPositiveInt(query, 'limit', 'limit') ?? 10, 100);
   const after = optString(query, 'starting_after', 'starting_after');
-  const at = after === undefined ? -1 : all.findIndex((x) => x.id === after);
-  if (after !== undefined && at === -1) throw errors.resourceMissing('object', after, { param: 'starting_after' });
-  const rest = all.slice(at + 1);
+  let rest = all;
+  if (after !== undefined) {
+    const at = ordered.findIndex((x) => x.id === after);
+    if (at === -1) throw errors.resourceMissing('object', after, { param: 'starting_after' });
+    const later = new Set(ordered.slice(at + 1).map((x) => x.id));
+    rest = all.filter((x) => later.has(x.id));
+  }
   return { object: 'list' as const, data: rest.slice(0, limit), has_more: rest.length > limit, url };
 }
 
@@ -50,11 +56,12 @@ export function listEvents(store: EmulatorStore, query: FormObject, nowMs: numbe
   const created = createdFilter(query);
   // `type` may end in `*` to match a family, e.g. `charge.dispute.*`.
   const matches = (t: string, pattern: string) => (pattern.endsWith('*') ? t.startsWith(pattern.slice(0, -1)) : t === pattern);
-  const all = newestFirst(store.events())
+  const ordered = newestFirst(store.events());
+  const all = ordered
     .filter((e) => (type === undefined || matches(e.type, type)) && (types === undefined || types.includes(e.type)))
     .filter((e) => e.created >= oldest && created(e.created))
     .filter((e) => delivery === undefined || (delivery === 'false') === store.undelivered(e));
-  return page(all, query, '/v1/events');
+  return page(all, query, '/v1/events', ordered);
 }
 
 /** The `charge` / `payment_intent` filters of the refund and dispute lists, newest first, copies. */

@@ -3,7 +3,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { createPrefixedId } from '@/lib/ids';
-import { unmatchedCheckouts, users, type UnmatchedCheckout, type UnmatchedReason } from './schema';
+import { users, type UnmatchedReason } from './schema';
 
 export interface LedgerEntry {
   stripeCheckoutSessionId: string;
@@ -118,10 +118,6 @@ export async function recordUnmatchedCheckout(db: Db, u: UnmatchedRecord): Promi
     select ${u.stripeCheckoutSessionId}, ${u.reason}, ${u.clerkUserId}::text, ${u.amountCents}::int, ${u.currency}::text
     where not exists (select 1 from purchases where stripe_checkout_session_id = ${u.stripeCheckoutSessionId} and credited_at is not null)
     on conflict (stripe_checkout_session_id) do update set reason = excluded.reason, updated_at = now()`);
-}
-
-export function listUnmatchedCheckouts(db: Db): Promise<UnmatchedCheckout[]> {
-  return db.select().from(unmatchedCheckouts).orderBy(unmatchedCheckouts.createdAt);
 }
 
 export interface Reversal {

@@ -158,6 +158,22 @@ describe('listing', () => {
     expect(all.data.map((e) => (e.data.object as Stripe.Checkout.Session).id).sort()).toEqual([delivered.session.id, missed.session.id].sort());
   });
 
+  it('pages after a starting_after cursor the filter no longer matches (an event delivered since), as Stripe does', async () => {
+    receiver.status = 500;
+    const first = await paidCharge();
+    const second = await paidCharge();
+    await emulator.webhooksIdle();
+    const [newest, older] = (await stripe.events.list({ delivery_success: false, type: 'checkout.session.completed' })).data;
+    expect((newest!.data.object as Stripe.Checkout.Session).id).toBe(second.session.id);
+    expect((older!.data.object as Stripe.Checkout.Session).id).toBe(first.session.id);
+    // The cursor's event is delivered between two pages: it leaves the filtered list, but still marks a place in it.
+    receiver.status = 200;
+    await emulator.resendEvent(newest!.id);
+    await emulator.webhooksIdle();
+    const next = await stripe.events.list({ delivery_success: false, type: 'checkout.session.completed', starting_after: newest!.id });
+    expect(next.data.map((e) => e.id)).toEqual([older!.id]);
+  });
+
   it('lists checkout sessions by status and payment_intent, with line items expanded', async () => {
     const { session } = await paidCharge();
     await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_pack', quantity: 1 }], success_url: 'https://app.test/s' });

@@ -92,8 +92,9 @@ export async function ensureStripeCustomer(identity: BuyerIdentity, deps: Custom
     if (existing) return { customerId: existing, appUserId, source: 'found', persisted: persist(existing) };
   }
 
-  // Only when the row has no email: neither the sign-up sync nor the token (the documented template carries it) gave one.
-  const email = user.email || ((await ctx.time('auth', () => callUpstream('auth', () => deps.clerk.primaryEmail(identity.clerkUserId)))) ?? '');
+  // Clerk is asked only when neither the row (an older row may hold '') nor the token (the documented template carries
+  // it) has an email.
+  const email = user.email || identity.email || ((await ctx.time('auth', () => callUpstream('auth', () => deps.clerk.primaryEmail(identity.clerkUserId)))) ?? '');
   if (!user.email && email) rowEmail = email;
   const params: Stripe.CustomerCreateParams = { ...(email && { email }), metadata: { clerkUserId: identity.clerkUserId, appUserId } };
   for (let generation = 0; generation < KEY_GENERATIONS; generation++) {
