@@ -4,6 +4,7 @@
 // (never insufficient_credits for a debit that happened). The policy is docs/fulfilment-and-ledger.md's.
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { settledByCause } from './settled-by-cause';
 import { createPrefixedId } from '@/lib/ids';
 
 /** Who placed a spend or hold: the buyer (session) or the booking service (shared secret). */
@@ -113,28 +114,7 @@ export async function settleHold(db: Db, s: SettleInput): Promise<SettleResult> 
   return { outcome: 'settled', fresh: row.fresh === true, hold, settlement: settlements[row.settled_by as string]!, balance: Number(row.balance ?? 0) };
 }
 
-// adjustCredits (issue 22 owns it) races reversals through the unique cause only.
-const UNIQUE_VIOLATION = '23505';
-const MAX_ATTEMPTS = 5;
-
-function isUniqueViolation(err: unknown): boolean {
-  for (let e = err; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
-}
-
-/** Runs a statement again when it lost a cause race (it rolled back whole, so running it again is safe). */
-async function settledByCause<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (!isUniqueViolation(err) || attempt >= MAX_ATTEMPTS) throw err;
-    }
-  }
-}
-
+// adjustCredits races other writers of its cause through the unique cause only (settled-by-cause.ts).
 /** Gives a buyer credits (support adjustments, test fixtures) as a ledger entry, once per cause. */
 export function adjustCredits(db: Db, a: { clerkUserId: string; credits: number; cause: string }): Promise<number | null> {
   return settledByCause(async () => {

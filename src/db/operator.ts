@@ -4,6 +4,7 @@
 // below zero, and a replayed key finds the first entry instead of moving the balance again.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { settledByCause } from './settled-by-cause';
 import { createPrefixedId } from '@/lib/ids';
 
 export interface Buyer {
@@ -40,12 +41,6 @@ export type AdjustResult =
   | { outcome: 'refused'; balance: number }
   | { outcome: 'no_buyer' };
 
-const UNIQUE_VIOLATION = '23505';
-function isUniqueViolation(err: unknown): boolean {
-  for (let e = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  return false;
-}
-
 const entryOf = (r: Record<string, unknown>, p: string): OperatorEntry => ({
   id: r[`${p}id`] as string,
   userId: r[`${p}user_id`] as string,
@@ -68,38 +63,34 @@ async function writeAdjustment(
   { gate = sql`true`, also = sql`resolved as (select 1)` }: { gate?: SQL; also?: SQL } = {},
 ): Promise<AdjustResult> {
   const entryId = createPrefixedId('cre');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await db.execute(sql`
-        with prior as (select * from credit_entries where cause = ${a.cause}),
-        moved as (
-          update users set credit_balance = credit_balance + ${a.credits}::int, updated_at = now()
-          where id = ${a.userId} and not exists (select 1 from prior) and credit_balance + ${a.credits}::int >= 0 and ${gate}
-          returning id, credit_balance
-        ),
-        written as (
-          insert into credit_entries (id, user_id, kind, credits, cause, balance_after, actor, reason)
-          select ${entryId}, moved.id, 'adjustment', ${a.credits}::int, ${a.cause}, moved.credit_balance, ${a.actor}, ${a.reason}
-          from moved
-          returning *
-        ),
-        ${also}
-        select w.id as w_id, w.user_id as w_user_id, w.credits as w_credits, w.balance_after as w_balance_after,
-               w.actor as w_actor, w.reason as w_reason, w.cause as w_cause,
-               p.id as p_id, p.user_id as p_user_id, p.credits as p_credits, p.balance_after as p_balance_after,
-               p.actor as p_actor, p.reason as p_reason, p.cause as p_cause,
-               (select credit_balance from users where id = ${a.userId}) as balance,
-               (select count(*) from resolved)::int as resolved
-        from (select 1) one left join written w on true left join prior p on true`);
-      const row = result.rows[0] ?? {};
-      if (row.w_id != null) return { outcome: 'adjusted', entry: entryOf(row, 'w_') };
-      if (row.p_id != null) return { outcome: 'replayed', entry: entryOf(row, 'p_') };
-      if (row.balance == null) return { outcome: 'no_buyer' };
-      return { outcome: 'refused', balance: Number(row.balance) };
-    } catch (err) {
-      if (!isUniqueViolation(err) || attempt >= 3) throw err;
-    }
-  }
+  return settledByCause(async () => {
+    const result = await db.execute(sql`
+      with prior as (select * from credit_entries where cause = ${a.cause}),
+      moved as (
+        update users set credit_balance = credit_balance + ${a.credits}::int, updated_at = now()
+        where id = ${a.userId} and not exists (select 1 from prior) and credit_balance + ${a.credits}::int >= 0 and ${gate}
+        returning id, credit_balance
+      ),
+      written as (
+        insert into credit_entries (id, user_id, kind, credits, cause, balance_after, actor, reason)
+        select ${entryId}, moved.id, 'adjustment', ${a.credits}::int, ${a.cause}, moved.credit_balance, ${a.actor}, ${a.reason}
+        from moved
+        returning *
+      ),
+      ${also}
+      select w.id as w_id, w.user_id as w_user_id, w.credits as w_credits, w.balance_after as w_balance_after,
+             w.actor as w_actor, w.reason as w_reason, w.cause as w_cause,
+             p.id as p_id, p.user_id as p_user_id, p.credits as p_credits, p.balance_after as p_balance_after,
+             p.actor as p_actor, p.reason as p_reason, p.cause as p_cause,
+             (select credit_balance from users where id = ${a.userId}) as balance,
+             (select count(*) from resolved)::int as resolved
+      from (select 1) one left join written w on true left join prior p on true`);
+    const row = result.rows[0] ?? {};
+    if (row.w_id != null) return { outcome: 'adjusted', entry: entryOf(row, 'w_') };
+    if (row.p_id != null) return { outcome: 'replayed', entry: entryOf(row, 'p_') };
+    if (row.balance == null) return { outcome: 'no_buyer' };
+    return { outcome: 'refused', balance: Number(row.balance) };
+  });
 }
 
 /** A goodwill credit or a correction (`credits` may be negative), once per key; refused if it would go below zero. */
