@@ -22,7 +22,7 @@ const layoutRules = Object.entries(capabilities).map(([cap, allowed]) => ({
   rules: {
     'no-restricted-imports': ['error', { patterns: [
       deepImport,
-      { group: ['@/lib/*', '!@/lib/ids', ...allowed.map((a) => `!@/lib/${a}`)], message: `src/lib/${cap}/ may import ${allowed.length ? allowed.join(', ') : 'no other capability'} (docs/layout.md).` },
+      { group: ['@/lib/*', '!@/lib/ids', '!@/lib/upstream-fetch', ...allowed.map((a) => `!@/lib/${a}`)], message: `src/lib/${cap}/ may import ${allowed.length ? allowed.join(', ') : 'no other capability'} (docs/layout.md).` },
     ] }],
   },
 }));
@@ -44,7 +44,7 @@ export default tseslint.config(
   { files: ['src/app/**', 'src/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ ...deepImport, group: ['@/lib/*/*'] }] }] } },
   {
     files: ['src/db/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@/lib/*', '!@/lib/ids'], message: 'src/db holds SQL only; it imports no capability (docs/layout.md).' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@/lib/*', '!@/lib/ids', '!@/lib/upstream-fetch'], message: 'src/db holds SQL only; it imports no capability (docs/layout.md).' }] }] },
   },
   {
     files: ['tests/**', 'local/**', 'bench/**', 'scripts/**'],

@@ -1,6 +1,7 @@
 // The database client: drizzle over Neon's SQL-over-HTTP driver (one HTTPS request per query or batch), edge-safe.
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
+import { upstreamFetchInit } from '@/lib/upstream-fetch';
 import * as schema from './schema';
 
 export interface DbOptions {
@@ -15,10 +16,8 @@ export function createDb({ databaseUrl, fetchEndpoint, timeoutMs }: DbOptions) {
   // Both settings are global on neonConfig (the driver offers no per-client hook), so they are set here, where the
   // only client is made.
   if (fetchEndpoint) neonConfig.fetchEndpoint = fetchEndpoint;
-  if (timeoutMs) {
-    neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  }
+  neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) =>
+    fetch(input, { ...init, ...upstreamFetchInit, ...(timeoutMs && { signal: AbortSignal.timeout(timeoutMs) }) });
   return drizzle(neon(databaseUrl), { schema });
 }
 

@@ -17,9 +17,25 @@ function toHex(buffer: ArrayBuffer): string {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// An isolate serves one marker key, so its imported form is kept: importing costs more than the HMAC itself, on every
+// checkout and every fulfilment. A different key (another test's stack) replaces it.
+let imported: { key: string; cryptoKey: Promise<CryptoKey> } | undefined;
+
+function hmacKey(key: string): Promise<CryptoKey> {
+  if (imported?.key !== key) {
+    const cryptoKey = crypto.subtle.importKey('raw', encoder.encode(`checkout-marker:${key}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    imported = { key, cryptoKey };
+    // A failed import is not kept: the next call tries again.
+    cryptoKey.catch(() => {
+      if (imported?.cryptoKey === cryptoKey) imported = undefined;
+    });
+  }
+  return imported.cryptoKey;
+}
+
 /** `v1.<hex HMAC-SHA256>`; SubtleCrypto, so it runs at the edge, in workerd and in Node alike. */
 export async function signCheckoutMarker(key: string, f: MarkedFields): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey('raw', encoder.encode(`checkout-marker:${key}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const cryptoKey = await hmacKey(key);
   // Newline-joined: none of the fields can contain a newline (ids, integers, a currency code).
   const message = ['v1', f.clerkUserId, f.appUserId, f.priceId, f.creditQty, f.amountCents, f.currency.toLowerCase()].join('\n');
   return `v1.${toHex(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(message)))}`;

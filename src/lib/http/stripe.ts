@@ -1,6 +1,7 @@
 // The Stripe client: fetch-based (so it runs at the edge and in workerd), pinned API version, optional local base URL.
 import 'server-only';
 import Stripe from 'stripe';
+import { upstreamFetchInit } from '@/lib/upstream-fetch';
 
 export const STRIPE_API_VERSION = '2026-02-25.clover' as const;
 
@@ -18,9 +19,16 @@ export interface StripeClientOptions {
  * which refuses it: "invalid content-length header"); Node 20, workerd and Vercel's edge accept either.
  */
 function fetchWithoutContentLength(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const headers = new Headers(init?.headers);
-  headers.delete('content-length');
-  return fetch(input, { ...init, headers });
+  const given = init?.headers;
+  // The SDK passes [name, value] pairs; filtering them spares a Headers built only to be copied again by fetch.
+  let headers: HeadersInit;
+  if (Array.isArray(given)) {
+    headers = given.filter(([name]) => name?.toLowerCase() !== 'content-length');
+  } else {
+    headers = new Headers(given);
+    headers.delete('content-length');
+  }
+  return fetch(input, { ...init, ...upstreamFetchInit, headers });
 }
 
 export function createStripeClient({ secretKey, apiBase, timeoutMs = 5_000, maxNetworkRetries = 2 }: StripeClientOptions): Stripe {

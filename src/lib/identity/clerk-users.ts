@@ -2,6 +2,8 @@
 // publicMetadata (which the session-token template turns into claims for the fast path), and ending a session.
 // Three documented endpoints over fetch rather than createClerkClient: the SDK's client is ~100 KB of the edge
 // function for these three calls (docs/benchmarks-and-figures.md, the size budget).
+import { upstreamFetchInit } from '@/lib/upstream-fetch';
+
 export interface ClerkUsers {
   primaryEmail(clerkUserId: string): Promise<string | null>;
   saveBillingMetadata(clerkUserId: string, metadata: { stripeCustomerId: string; appUserId: string }): Promise<void>;
@@ -17,6 +19,7 @@ export function createClerkUsers({ secretKey, apiUrl = 'https://api.clerk.com' }
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${apiUrl.replace(/\/$/, '')}/v1${path}`, {
       method,
+      ...upstreamFetchInit,
       headers: { authorization: `Bearer ${secretKey}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });

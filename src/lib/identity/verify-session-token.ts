@@ -2,7 +2,6 @@
 // networkless; exp/nbf/iat with Clerk's 5 s skew; azp against authorizedParties), after the token-type checks that
 // Clerk's authenticateRequest makes before it (machine tokens and non-session categories are never sessions).
 import { verifyToken } from '@clerk/backend';
-import { decodeJwt } from '@clerk/backend/jwt';
 
 export interface SessionTokenOptions {
   /** The instance's JWT public key (PEM, Clerk Dashboard → API keys → JWT public key). */
@@ -22,27 +21,37 @@ const OAUTH_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 // Longer than any Clerk session lives, so an expired token of a live session still names it.
 const ANY_AGE_MS = 400 * 24 * 3600 * 1000;
 
-function decoded(token: string): { header: unknown; payload: unknown } {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The token's JOSE header, unverified, or null when it is not a JSON object. Only the header: verifyToken decodes the
+ * whole token itself (twice), and the payload is read from its verified result, so a third full decode is not paid.
+ */
+function headerOf(token: string): Record<string, unknown> | null {
+  const end = token.indexOf('.');
+  if (end <= 0) return null;
   try {
-    return decodeJwt(token);
+    const header: unknown = JSON.parse(atob(token.slice(0, end).replace(/-/g, '+').replace(/_/g, '/')));
+    return isObject(header) ? header : null;
   } catch {
-    return { header: null, payload: null };
+    return null;
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The verified claims, or null for anything that is not a valid session token of this instance and app. */
 export async function verifySessionToken(token: string, options: SessionTokenOptions): Promise<SessionClaims | null> {
-  const { header, payload } = decoded(token);
+  const header = headerOf(token);
   // verifyToken reads `header.kid` before any check: a `null` header would throw a TypeError, not refuse the token.
-  if (!isObject(header) || !isObject(payload)) return null;
+  if (!header) return null;
   if (OAUTH_TYPES.has(header.typ as string) || !SESSION_CATEGORIES.has(header.cat as string | undefined)) return null;
-  if (typeof payload.sub !== 'string' || payload.sub.startsWith('mch_')) return null;
+  let payload: unknown;
   try {
-    return await verifyToken(token, { jwtKey: options.jwtKey, authorizedParties: options.authorizedParties, ...(options.ignoreExpiry && { clockSkewInMs: ANY_AGE_MS }) });
+    payload = await verifyToken(token, { jwtKey: options.jwtKey, authorizedParties: options.authorizedParties, ...(options.ignoreExpiry && { clockSkewInMs: ANY_AGE_MS }) });
   } catch {
     // Every failure of a networkless verification is the token's (bad signature, expired, other azp, malformed).
     return null;
   }
+  // A verified payload that is not an object (`null` signs as well as anything) or names a machine is no session.
+  if (!isObject(payload) || typeof payload.sub !== 'string' || payload.sub.startsWith('mch_')) return null;
+  return payload as SessionClaims;
 }
