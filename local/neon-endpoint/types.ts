@@ -28,6 +28,8 @@ export interface NeonRequestRecord {
   batch: boolean;
   /** HTTP status answered; 0 while unanswered and for `timeout` / `drop` faults, which never answer. */
   status: number;
+  /** Milliseconds from the request's arrival to its answer written out, injected latency included; unset while unanswered. */
+  ms?: number;
   fault?: FaultKind;
 }
 

@@ -67,6 +67,8 @@ export interface RecordedRequest {
   idempotencyKey: string | null;
   /** 0 while unanswered, and for `timeout` / `drop` faults, which never answer. */
   status: number;
+  /** Milliseconds from the request's arrival to its answer written out, injected latency included; unset while unanswered. */
+  ms?: number;
   fault?: StripeFaultKind;
   replayed?: boolean;
   rateLimited?: boolean;
