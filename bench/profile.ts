@@ -46,6 +46,11 @@ function sourceMapFor(url: string): SourceMap | null {
   return maps.get(url)!;
 }
 
+const packageIn = (path: string): string | null => {
+  const pkgs = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g);
+  return pkgs ? decodeURIComponent(pkgs[pkgs.length - 1]!.replace('node_modules/', '')) : null;
+};
+
 function packageOf({ url, lineNumber, columnNumber, functionName }: ProfileNode['callFrame']): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return 'node internals';
@@ -55,10 +60,9 @@ function packageOf({ url, lineNumber, columnNumber, functionName }: ProfileNode[
     const entry = map.findEntry(lineNumber, columnNumber) as { originalSource?: string };
     if (entry.originalSource) source = entry.originalSource;
   }
-  const pkgs = source.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g);
-  if (pkgs) return decodeURIComponent(pkgs[pkgs.length - 1]!.replace('node_modules/', ''));
-  if (/\/src\//.test(source)) return 'app (src/)';
-  return 'other';
+  // A package's own maps name its sources relatively (Next's `../../src/server/…` inside node_modules/next): code
+  // mapped to no other package belongs to the package whose file ran, and only the app's bundles map to our src/.
+  return packageIn(source) ?? packageIn(url) ?? (/(^|\/)src\//.test(source) ? 'app (src/)' : 'other');
 }
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));

@@ -36,20 +36,27 @@ export function cpuMsOfTree(pid: number): number {
   }, 0);
 }
 
-export interface BenchRig {
+/** The stand-ins and what talks to them, before any app is built or served. */
+export interface StackRig {
   appUrl: string;
   env: Record<string, string>;
   control: ControlClient;
-  app: AppServer;
   services: ReturnType<typeof createBillingServices>;
   seedBuyer(withCustomer: boolean, claims?: boolean): Promise<{ clerkUserId: string; token: string }>;
+}
+
+export interface BenchRig extends StackRig {
+  app: AppServer;
   stop(): Promise<void>;
 }
 
 let seq = 0;
 
-/** Starts the stack (own process), builds the app unless `build: false`, and serves it with `next start`. */
-export async function startRig({ build = true, nodeArgs = [] }: { build?: boolean; nodeArgs?: string[] } = {}): Promise<BenchRig> {
+/**
+ * Starts the stack (own process), runs `beforeServe` (work that must not share the machine with a build or a starting
+ * server), builds the app unless `build: false`, and serves it with `next start`.
+ */
+export async function startRig({ build = true, nodeArgs = [], beforeServe }: { build?: boolean; nodeArgs?: string[]; beforeServe?: (stack: StackRig) => Promise<void> } = {}): Promise<BenchRig> {
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
   const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', fileURLToPath(new URL('./stack-process.ts', import.meta.url)), appUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -59,22 +66,12 @@ export async function startRig({ build = true, nodeArgs = [] }: { build?: boolea
   });
   const { controlUrl, env: stackEnv } = JSON.parse(first) as { controlUrl: string; env: Record<string, string> };
   const env = { ...stackEnv, BILLING_BENCH_ROUTES: '1' };
-  let app: AppServer;
-  try {
-    if (build) await buildApp(env, 'vercel');
-    app = await startApp(env, port, 'start', nodeArgs);
-  } catch (err) {
-    child.kill('SIGTERM');
-    throw err;
-  }
   const control = controlClient(controlUrl);
   const services = createBillingServices(env);
-
-  return {
+  const stack: StackRig = {
     appUrl,
     env,
     control,
-    app,
     services,
     async seedBuyer(withCustomer, claims = false) {
       const clerkUserId = `user_bench_${process.pid}_${seq++}`;
@@ -93,6 +90,19 @@ export async function startRig({ build = true, nodeArgs = [] }: { build?: boolea
       });
       return { clerkUserId, token };
     },
+  };
+  let app: AppServer;
+  try {
+    await beforeServe?.(stack);
+    if (build) await buildApp(env, 'vercel');
+    app = await startApp(env, port, 'start', nodeArgs);
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
+  return {
+    ...stack,
+    app,
     async stop() {
       await app.stop();
       child.kill('SIGTERM');
