@@ -13,6 +13,7 @@ if (days !== undefined && !(days >= 1 && days <= 30)) {
 const { env } = await import('../src/env');
 const { createBillingServices } = await import('../src/lib/services/create-billing-services');
 const { reconcileBilling } = await import('../src/lib/reconcile/reconcile-billing');
+const { formatMoneyCode } = await import('../src/lib/receipts/format-money-code');
 
 const services = createBillingServices(env, { timeoutMs: env.BILLING_UPSTREAM_TIMEOUT_MS });
 for (let run = 1; ; run++) {
@@ -22,7 +23,7 @@ for (let run = 1; ; run++) {
   console.log(`run ${run}: ${window} complete=${report.complete} events=${report.eventsChecked} sessions=${report.sessionsListed} skipped=${report.sessionsSkipped} checked=${report.sessionsChecked} fixed=${report.fixed.length}`);
   if (!report.complete) continue;
   for (const u of report.unmatched) {
-    const amount = u.amountCents == null ? '?' : `${(u.amountCents / 100).toFixed(2)} ${u.currency?.toUpperCase() ?? ''}`;
+    const amount = u.amountCents == null ? '?' : formatMoneyCode(u.amountCents, u.currency ?? '').trim();
     console.log(`unmatched ${u.stripeCheckoutSessionId}: ${u.reason} (${amount}, buyer ${u.clerkUserId ?? 'unknown'})`);
   }
   console.log(`reconcile: complete, watermark ${new Date(report.watermark! * 1000).toISOString()}, unmatched=${report.unmatched.length} (npm run billing:unmatched)`);

@@ -6,11 +6,12 @@
 //   --dismiss <session> --reason "…"  marks it dismissed (e.g. a Payment Link sale handled elsewhere); once per sale
 // Acting operator: --actor <name> or $USER. The sale's session id is the key: the same command again changes nothing.
 import { creditUnmatched, dismissUnmatched, findUnmatched, listUnmatched, type UnmatchedRow } from '../../src/db/operator';
+import { formatMoneyCode } from '../../src/lib/receipts/format-money-code';
 import { actorOf, oneBuyer, parse, reasonOf, runTool, UsageError, type ToolIo } from './cli';
 
 const TOOL = 'billing:unmatched';
 
-const amount = (u: UnmatchedRow) => (u.amountCents == null ? '?' : `${(u.amountCents / 100).toFixed(2)} ${u.currency?.toUpperCase() ?? ''}`.trim());
+const amount = (u: UnmatchedRow) => (u.amountCents == null ? '?' : formatMoneyCode(u.amountCents, u.currency ?? '').trim());
 const state = (u: UnmatchedRow) => (u.resolution ? `${u.resolution} by ${u.resolvedBy} at ${u.resolvedAt}: ${u.resolutionReason}` : 'open');
 
 export function runUnmatched(argv: string[], io: ToolIo): Promise<number> {

@@ -6,6 +6,7 @@ import { createPublicKey } from 'node:crypto';
 import { HANDLED_EVENT_TYPES } from '../../src/lib/fulfilment/handle-stripe-event';
 import { CATALOGUE } from '../../src/lib/checkout/price-config';
 import { createStripeClient } from '../../src/lib/http/stripe';
+import { formatMoneyCode } from '../../src/lib/receipts/format-money-code';
 import { webhookUrl } from './setup';
 
 export interface DoctorInput {
@@ -13,7 +14,7 @@ export interface DoctorInput {
   out?: (line: string) => void;
 }
 
-const money = (cents: number | null, currency: string) => `${cents === null ? '?' : (cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+const money = (cents: number | null, currency: string) => (cents === null ? `? ${currency.toUpperCase()}` : formatMoneyCode(cents, currency));
 const FIX_PRICE = 'run `npm run stripe:setup`, or Stripe Dashboard → Product catalogue → the product → Pricing';
 
 export async function runDoctor({ env, out = (line) => console.log(line) }: DoctorInput): Promise<string[]> {

@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import { HANDLED_EVENT_TYPES } from '../../src/lib/fulfilment/handle-stripe-event';
 import { CATALOGUE, type CatalogueEntry } from '../../src/lib/checkout/price-config';
 import { createStripeClient } from '../../src/lib/http/stripe';
+import { formatMoneyCode } from '../../src/lib/receipts/format-money-code';
 import { readEnvFile, updateEnvFile, type EnvWrite } from './env-file';
 
 export interface SetupOptions {
@@ -52,7 +53,7 @@ export async function runStripeSetup(options: SetupOptions): Promise<SetupResult
 
   for (const entry of Object.values(CATALOGUE)) {
     let price = await findCataloguePrice(stripe, entry);
-    const amount = `${(entry.amountCents / 100).toFixed(2)} ${entry.currency.toUpperCase()}`;
+    const amount = formatMoneyCode(entry.amountCents, entry.currency);
     if (price && matches(price, entry)) {
       out(`✓ ${entry.label}: ${price.id} (${amount}, lookup key ${entry.lookupKey})`);
     } else {

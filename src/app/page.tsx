@@ -68,7 +68,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Sear
           {balance === null ? (
             <>
               <p>
-                You chose <strong>{chosen.label}</strong>, {formatMoney(chosen.amountCents)}. Sign in to continue to payment.
+                You chose <strong>{chosen.label}</strong>, {formatMoney(chosen.amountCents, chosen.currency)}. Sign in to continue to payment.
               </p>
               <a className="button" href={signInUrl}>Sign in to continue</a>
             </>
@@ -76,7 +76,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Sear
             <form method="post" action="/api/billing/checkout" data-continue={chosen.priceId}>
               <input type="hidden" name="priceId" value={chosen.priceId} />
               <button className="button" type="submit">
-                Continue: {chosen.label}, {formatMoney(chosen.amountCents)}
+                Continue: {chosen.label}, {formatMoney(chosen.amountCents, chosen.currency)}
               </button>
             </form>
           )}

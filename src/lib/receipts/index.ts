@@ -2,5 +2,6 @@
 // receipt redirect. It may import http/.
 
 export { formatMoney } from './format-money';
+export { formatMoneyCode } from './format-money-code';
 export { handleReceipt } from './handle-receipt';
 export { purchaseStatus } from './purchase-status';
