@@ -4,6 +4,7 @@
 // below zero, and a replayed key finds the first entry instead of moving the balance again.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import type { UnmatchedCheckout } from './schema';
 import { settledByCause } from './settled-by-cause';
 import { createPrefixedId } from '@/lib/ids';
 
@@ -100,7 +101,7 @@ export function adjustBalance(db: Db, a: { userId: string; credits: number; key:
 
 export interface UnmatchedRow {
   sessionId: string;
-  reason: string;
+  reason: UnmatchedCheckout['reason'];
   clerkUserId: string | null;
   amountCents: number | null;
   currency: string | null;
@@ -113,7 +114,7 @@ export interface UnmatchedRow {
 
 const unmatchedOf = (r: Record<string, unknown>): UnmatchedRow => ({
   sessionId: r.stripe_checkout_session_id as string,
-  reason: r.reason as string,
+  reason: r.reason as UnmatchedRow['reason'],
   clerkUserId: (r.clerk_user_id as string | null) ?? null,
   amountCents: r.amount_cents == null ? null : Number(r.amount_cents),
   currency: (r.currency as string | null) ?? null,

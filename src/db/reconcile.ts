@@ -1,8 +1,8 @@
 // The statements reconciliation runs: its state row (watermark, the sweep in progress) and the one query per page of
 // Checkout Sessions that tells which of them need no fulfilment (already credited, or already recorded as unmatched).
-import { isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { reconcileState, unmatchedCheckouts, type ReconcilePhase, type ReconcileState, type UnmatchedCheckout } from './schema';
+import { reconcileState, type ReconcilePhase, type ReconcileState } from './schema';
 
 export async function readReconcileState(db: Db, id: string): Promise<ReconcileState | null> {
   const rows = await db.select().from(reconcileState).where(sql`${reconcileState.id} = ${id}`);
@@ -35,7 +35,3 @@ export async function findSettledSessions(db: Db, sessionIds: readonly string[])
   return new Set(result.rows.map((r) => r.id as string));
 }
 
-/** Unmatched paid sessions no operator has resolved yet, oldest first. */
-export function listOpenUnmatchedCheckouts(db: Db): Promise<UnmatchedCheckout[]> {
-  return db.select().from(unmatchedCheckouts).where(isNull(unmatchedCheckouts.resolvedAt)).orderBy(unmatchedCheckouts.createdAt);
-}
