@@ -3,8 +3,8 @@
 // applied the way the webhook handlers apply it. Reads the buyer back with plain SQL.
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { creditPaidPurchase } from '@/db/fulfilment';
-import { applyDisputeState, applyRefundStates } from '@/lib/fulfilment/apply-reversals';
+import { creditPaidPurchase, reverseCredits, type Reversal } from '@/db/fulfilment';
+import { disputeReversals, refundReversals } from '@/lib/fulfilment/apply-reversals';
 import { confirmHold } from '@/lib/credits/confirm-hold';
 import { holdCredits } from '@/lib/credits/hold-credits';
 import { releaseHold } from '@/lib/credits/release-hold';
@@ -87,12 +87,17 @@ export class LedgerDriver implements LedgerPort {
   }
 
   /** A refund event: the handler re-reads every refund of the charge, oldest first, and applies their states. */
-  private refundEvent(c: Charge): Promise<unknown> {
-    return applyRefundStates(this.db, c.paymentIntentId, c.p.amount, c.refunds, this.clock());
+  private refundEvent(c: Charge): Promise<void> {
+    return this.reverse(refundReversals(c.paymentIntentId, c.refunds, this.clock()));
   }
 
-  private disputeEvent(c: Charge): Promise<unknown> {
-    return applyDisputeState(this.db, c.paymentIntentId, c.p.amount, c.dispute!, this.clock());
+  private disputeEvent(c: Charge): Promise<void> {
+    return this.reverse(disputeReversals(c.paymentIntentId, c.dispute!, this.clock()));
+  }
+
+  /** In order, one ledger statement each, as reversePayment runs them for a credited purchase. */
+  private async reverse(reversals: Reversal[]): Promise<void> {
+    for (const r of reversals) await reverseCredits(this.db, r);
   }
 
   async refund(c: Charge): Promise<void> {

@@ -2,8 +2,7 @@
 // money returned: the list of ledger reversals that bring the ledger to that state, each keyed by its cause so any
 // number of deliveries, in any order, end the same. The webhook handlers run them (reversePayment); the model-based
 // tests run them directly.
-import type { Db } from '@/db/client';
-import { reverseCredits, type Reversal, type ReversalResult } from '@/db/fulfilment';
+import type { Reversal } from '@/db/fulfilment';
 
 export interface RefundState { id: string; amount: number; status: string | null }
 export interface DisputeState { id: string; amount: number; status: string }
@@ -35,15 +34,3 @@ export function disputeReversals(paymentIntentId: string, dispute: DisputeState,
   }
   return out;
 }
-
-export async function applyReversals(db: Db, reversals: Reversal[]): Promise<ReversalResult[]> {
-  const results: ReversalResult[] = [];
-  for (const r of reversals) results.push(await reverseCredits(db, r));
-  return results;
-}
-
-export const applyRefundStates = (db: Db, paymentIntentId: string, _chargeAmount: number, refunds: RefundState[], now?: Date) =>
-  applyReversals(db, refundReversals(paymentIntentId, refunds, now));
-
-export const applyDisputeState = (db: Db, paymentIntentId: string, _chargeAmount: number, dispute: DisputeState, now?: Date) =>
-  applyReversals(db, disputeReversals(paymentIntentId, dispute, now));
