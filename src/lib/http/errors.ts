@@ -1,5 +1,7 @@
 // Billing errors as values with a stable code, and the one place that turns any thrown thing into an HTTP answer
 // (JSON for API callers, pages for browser navigations).
+import { htmlPage } from './html-page';
+
 export const errorStatus = {
   unauthenticated: 401,
   invalid_request: 400,
@@ -89,12 +91,7 @@ export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
 // The same errors for a browser navigation: pages and redirects to pages, never a JSON body the buyer's tab would
 // show as text. The codes are the JSON contract's; only the form of the answer differs.
 const html = (status: number, title: string, message: string, appUrl: string) =>
-  new Response(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-      `<title>${title} · Workshop credits</title></head><body><main><h1>${title}</h1><p>${message}</p>` +
-      `<p><a href="${new URL('/', appUrl).href}">Back to the pricing page</a></p></main></body></html>`,
-    { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } },
-  );
+  htmlPage(status, title, `<p>${message}</p><p><a href="${new URL('/', appUrl).href}">Back to the pricing page</a></p>`);
 
 /**
  * Signed out (or an expired token, which Clerk refreshes only on a GET) → 303 to the pricing page carrying the chosen

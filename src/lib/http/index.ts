@@ -6,6 +6,7 @@ export { callStripe, isStaleCustomer } from './call-stripe';
 export { describeError } from './describe-error';
 export { BillingError, callUpstream, errorStatus, toNavigationResponse } from './errors';
 export { finishRequest } from './finish-request';
+export { htmlPage } from './html-page';
 export { isBrowserNavigation } from './is-browser-navigation';
 export { readCappedBody } from './read-capped-body';
 export { RequestContext, jsonLogger } from './request-context';
