@@ -44,7 +44,7 @@ export type DebitResult =
   | { outcome: 'debited'; entry: EntryView }
   | { outcome: 'replayed'; entry: EntryView; settlement: Settlement | null; balance: number }
   | { outcome: 'insufficient'; balance: number }
-  | { outcome: 'hold_limit'; live: number };
+  | { outcome: 'hold_limit' };
 
 const isoOrNull = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
 
@@ -79,7 +79,7 @@ export async function debitCredits(db: Db, d: DebitInput): Promise<DebitResult> 
     case 'replayed':
       return { outcome: 'replayed', entry: entryView(row), settlement: row.settled_by == null ? null : settlements[row.settled_by as string]!, balance: Number(row.balance) };
     case 'hold_limit':
-      return { outcome: 'hold_limit', live: Number(row.balance) };
+      return { outcome: 'hold_limit' };
     default:
       return { outcome: 'insufficient', balance: Number(row.balance ?? 0) };
   }

@@ -14,7 +14,7 @@ export interface HistoryPurchase extends Purchase {
 }
 
 /** Entries per page of the history; purchases shown are the newest this many. */
-export const HISTORY_PAGE_SIZE = 50;
+const HISTORY_PAGE_SIZE = 50;
 
 // A cursor names the last entry shown: its created_at to the microsecond and its id (ties broken by id).
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(cre_[A-Za-z0-9_-]{1,64})$/;

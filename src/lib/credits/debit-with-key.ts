@@ -14,7 +14,7 @@ export interface DebitOutcome {
 }
 
 /** The ledger cause of a debit: per buyer, and per caller (the buyer's keys and the service's never meet). */
-export const debitCause = (kind: 'spend' | 'hold', req: Pick<CreditsRequest, 'clerkUserId' | 'idempotencyKey' | 'actor'>) =>
+const debitCause = (kind: 'spend' | 'hold', req: Pick<CreditsRequest, 'clerkUserId' | 'idempotencyKey' | 'actor'>) =>
   req.actor === 'service' ? `${kind}:service:${req.clerkUserId}:${req.idempotencyKey}` : `${kind}:${req.clerkUserId}:${req.idempotencyKey}`;
 
 export async function debitWithKey(db: Db, kind: 'spend' | 'hold', req: CreditsRequest, now: Date, holdTtlSeconds = 0): Promise<DebitOutcome> {
