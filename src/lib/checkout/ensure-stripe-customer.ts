@@ -21,6 +21,8 @@ export interface EnsuredCustomer {
   source: 'claim' | 'row' | 'found' | 'created';
   /** Saving a new id runs beside the session create; it never rejects (a failure is retried after the response). */
   persisted: Promise<PersistOutcome>;
+  /** The email the save also fills into a row that had none (from Clerk), so a retried save fills it too. */
+  rowEmail?: string;
 }
 
 export interface EnsureOptions {
@@ -108,7 +110,7 @@ export async function ensureStripeCustomer(identity: BuyerIdentity, deps: Custom
     }
     // Within 24 h an earlier key replays a customer that was deleted behind our back.
     if (isStale(customer.id)) continue;
-    return { customerId: customer.id, appUserId, source: 'created', persisted: persist(customer.id) };
+    return { customerId: customer.id, appUserId, source: 'created', persisted: persist(customer.id), rowEmail };
   }
   throw new BillingError('stripe_unavailable', 'The payment provider did not answer in time. Nothing was charged; please try again.');
 }

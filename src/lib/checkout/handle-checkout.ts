@@ -6,7 +6,7 @@ import { BillingError, callStripe, callUpstream, describeError, finishRequest, i
 import type { CheckoutOptions } from './checkout-options-from-config';
 import type { BuyerIdentity, ClerkUsers } from '@/lib/identity';
 import { createCheckoutSession } from './create-checkout-session';
-import { ensureStripeCustomer, type CustomerDeps } from './ensure-stripe-customer';
+import { ensureStripeCustomer, type CustomerDeps, type EnsuredCustomer } from './ensure-stripe-customer';
 import { parseCheckoutRequest } from './parse-checkout-request';
 import { getPriceConfig, type PriceConfig } from './price-config';
 
@@ -41,11 +41,11 @@ const MAX_STALE_REPAIRS = 3;
 const PERSIST_RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000];
 
 /** Retries saving a new customer id after the response until it holds, so the 24 h key expiry finds it in the row. */
-async function retryPersist(deps: CheckoutDeps, appUserId: string, customerId: string, requestId: string): Promise<void> {
+async function retryPersist(deps: CheckoutDeps, customer: EnsuredCustomer, requestId: string): Promise<void> {
   for (const delay of PERSIST_RETRY_DELAYS_MS) {
     await new Promise((resolve) => setTimeout(resolve, delay));
     try {
-      await saveStripeCustomerId(deps.db, appUserId, customerId);
+      await saveStripeCustomerId(deps.db, customer.appUserId, customer.customerId, customer.rowEmail);
       return;
     } catch {
       // try again after the next delay
@@ -119,7 +119,7 @@ export async function handleCheckout(request: Request, deps: CheckoutDeps): Prom
     facts.customerSource = customer.source;
     const persisted = await customer.persisted;
     facts.persist = persisted;
-    if (persisted === 'failed') deps.waitUntil(retryPersist(deps, customer.appUserId, customer.customerId, ctx.requestId));
+    if (persisted === 'failed') deps.waitUntil(retryPersist(deps, customer, ctx.requestId));
     if (customer.source === 'created' || customer.source === 'found' || stale.size > 0) {
       // Off the critical path: puts the ids into the token's claims so this buyer's next checkout skips the database
       // (and replaces a stale id there).

@@ -194,6 +194,19 @@ describe('the customer id persist', () => {
     expect((await userRow(userId)).stripe_customer_id).toBe(customersOf(userId)[0]!.id);
   });
 
+  it('a retried persist also fills in the email Clerk gave for a buyer whose token and row had none', async () => {
+    const h = await harness();
+    const userId = newClerkUserId('persistmail');
+    await stack.clerk('addUser', { id: userId, email: 'persist-mail@example.com' });
+    // drizzle writes the columns in the table's order: the email, then the customer id.
+    await stack.neon('failNext', 1, 'error500', { $sqlIncludes: 'update "users" set "email" = $1, "stripe_customer_id"' });
+    const response = await h.checkout({ token: await stack.mintToken({ userId }), body: h.priceBody(env.STRIPE_PRICE_SINGLE_FLIGHT!) });
+    expect(response.status).toBe(303);
+    expect(h.logs.find((l) => l.route === 'checkout' && l.status === 303)?.persist).toBe('failed');
+    await h.settled();
+    expect(await userRow(userId)).toMatchObject({ stripe_customer_id: customersOf(userId)[0]!.id, email: 'persist-mail@example.com' });
+  });
+
   it('24 h later (moved clock), a buyer whose persist never held still ends with one customer', async () => {
     // The instance died before its after-response work ran.
     const h = await harness({ waitUntil: () => undefined });
