@@ -1,6 +1,7 @@
 // The dashboard's page frame and escaping: plain server-rendered HTML, forms that POST and redirect back, no JavaScript.
-export const esc = (value: string | number | boolean | null | undefined): string =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../stripe-emulator/checkout-page';
+
+export const esc = (value: string | number | boolean | null | undefined): string => escapeHtml(String(value ?? ''));
 
 export const money = (cents: number | null | undefined, currency = 'usd') => (cents == null ? '' : `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`);
 export const when = (unixSeconds: number | null | undefined) => (unixSeconds ? new Date(unixSeconds * 1000).toISOString().replace('T', ' ').slice(0, 19) : '');

@@ -153,7 +153,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   const limiter = new RateLimiter();
   limiter.configure(options.rateLimitPerSecond ?? null);
   let searchLagMs = options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS;
-  let searchAvailable = options.searchAvailable ?? true;
+  // setSearchAvailable(false): an account without the Search API (Stripe: not available to merchants in India).
+  let searchAvailable = true;
   const server = createEmulatorServer({
     secretKey: options.secretKey,
     store,

@@ -54,8 +54,6 @@ export interface StripeEmulatorOptions {
   rateLimitPerSecond?: number;
   /** How long a new customer stays invisible to /v1/customers/search (Stripe: eventually consistent, < 1 min). */
   searchLagMs?: number;
-  /** false: the account has no Search API (Stripe: not available to merchants in India); every search fails. */
-  searchAvailable?: boolean;
 }
 
 export interface RecordedRequest {
