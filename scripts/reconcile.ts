@@ -23,7 +23,7 @@ for (let run = 1; ; run++) {
   console.log(`run ${run}: ${window} complete=${report.complete} events=${report.eventsChecked} sessions=${report.sessionsListed} skipped=${report.sessionsSkipped} checked=${report.sessionsChecked} fixed=${report.fixed.length}`);
   if (!report.complete) continue;
   for (const u of report.unmatched) {
-    const amount = u.amountCents == null ? '?' : formatMoneyCode(u.amountCents, u.currency ?? '').trim();
+    const amount = u.amountCents == null ? '?' : formatMoneyCode(u.amountCents, u.currency ?? '');
     console.log(`unmatched ${u.stripeCheckoutSessionId}: ${u.reason} (${amount}, buyer ${u.clerkUserId ?? 'unknown'})`);
   }
   console.log(`reconcile: complete, watermark ${new Date(report.watermark! * 1000).toISOString()}, unmatched=${report.unmatched.length} (npm run billing:unmatched)`);

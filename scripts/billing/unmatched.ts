@@ -11,7 +11,7 @@ import { actorOf, oneBuyer, parse, reasonOf, runTool, UsageError, type ToolIo } 
 
 const TOOL = 'billing:unmatched';
 
-const amount = (u: UnmatchedRow) => (u.amountCents == null ? '?' : formatMoneyCode(u.amountCents, u.currency ?? '').trim());
+const amount = (u: UnmatchedRow) => (u.amountCents == null ? '?' : formatMoneyCode(u.amountCents, u.currency ?? ''));
 const state = (u: UnmatchedRow) => (u.resolution ? `${u.resolution} by ${u.resolvedBy} at ${u.resolvedAt}: ${u.resolutionReason}` : 'open');
 
 export function runUnmatched(argv: string[], io: ToolIo): Promise<number> {

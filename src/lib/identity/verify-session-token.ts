@@ -12,7 +12,7 @@ export interface SessionTokenOptions {
   ignoreExpiry?: boolean;
 }
 
-export type SessionClaims = Record<string, unknown> & { sub: string };
+type SessionClaims = Record<string, unknown> & { sub: string };
 
 // Clerk's session-token category and the one it ignores; any other `cat` (M2M, OAuth) is not a session
 // (@clerk/backend: isNonSessionJwtCategory). OAuth access tokens say so in `typ`, M2M tokens in `sub` (isMachineJwt).

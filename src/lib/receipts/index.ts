@@ -2,6 +2,5 @@
 // receipt redirect. It may import http/.
 
 export { formatMoney } from './format-money';
-export { formatMoneyCode } from './format-money-code';
 export { handleReceipt } from './handle-receipt';
 export { purchaseStatus } from './purchase-status';

@@ -1,12 +1,14 @@
 // Stripe amounts are in the currency's smallest unit: how many decimals that is decides what a buyer and an operator see.
 import { describe, expect, it } from 'vitest';
-import { formatMoney, formatMoneyCode } from '@/lib/receipts';
+import { formatMoney } from '@/lib/receipts';
+import { formatMoneyCode } from '@/lib/receipts/format-money-code';
 
 describe('money as people read it', () => {
   it('two-decimal currencies: cents', () => {
     expect(formatMoney(7900, 'usd')).toBe('$79.00');
     expect(formatMoney(14900, 'EUR')).toBe('€149.00');
     expect(formatMoneyCode(14900, 'usd')).toBe('149.00 USD');
+    expect(formatMoneyCode(14900, '')).toBe('149.00'); // a sale Stripe reported without a currency
   });
 
   it('zero-decimal currencies: whole units, not hundredths (¥500 is 500, not 5)', () => {
