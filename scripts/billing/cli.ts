@@ -10,7 +10,16 @@ export interface ToolIo {
   err: (line: string) => void;
   /** $USER, the default operator name when --actor is not given. */
   user?: string;
+  /** The clock (tests move it; default the real time): when a hold counts as expired. */
+  now?: () => Date;
 }
+
+/** Credits with their sign: `+3`, `-2`. */
+export const signed = (n: number): string => `${n > 0 ? '+' : ''}${n}`;
+
+/** What part of a credit paid the buyer's open debt, for a tool's line (nothing when none did). */
+export const paidDebt = (e: { credits: number; debtPaid: number }): string =>
+  e.debtPaid ? ` (${e.debtPaid} paid an open debt, ${e.credits} to the balance)` : '';
 
 /** A refusal: printed as one line, exit code 2. */
 export class UsageError extends Error {}

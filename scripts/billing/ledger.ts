@@ -1,7 +1,7 @@
 // `npm run billing:ledger -- --user <clerk id | email>`: the buyer's ledger entries, oldest first, and the balance.
 // Reads only.
 import { listLedger } from '../../src/db/operator';
-import { oneBuyer, parse, runTool, type ToolIo } from './cli';
+import { oneBuyer, parse, runTool, signed, type ToolIo } from './cli';
 
 const TOOL = 'billing:ledger';
 
@@ -12,12 +12,11 @@ export function runLedger(argv: string[], io: ToolIo): Promise<number> {
     const entries = await listLedger(io.db, buyer.id);
     io.out(`buyer ${buyer.clerkUserId} (${buyer.email}), ${entries.length} entries`);
     for (const e of entries) {
-      const signed = `${e.credits > 0 ? '+' : ''}${e.credits}`;
-      const extra = [e.shortfall ? `shortfall ${e.shortfall}` : '', e.reference ? `ref ${e.reference}` : '', e.actor ? `by ${e.actor}` : '', e.reason ? `"${e.reason}"` : ''].filter(Boolean).join(' ');
-      io.out(`${e.createdAt}  ${e.kind.padEnd(18)} ${signed.padStart(6)}  ${e.cause}${extra ? `  ${extra}` : ''}`);
+      const extra = [e.shortfall ? `shortfall ${e.shortfall}` : '', e.debtPaid ? `debt paid ${e.debtPaid}` : '', e.reference ? `ref ${e.reference}` : '', e.actor ? `by ${e.actor}` : '', e.reason ? `"${e.reason}"` : ''].filter(Boolean).join(' ');
+      io.out(`${e.createdAt}  ${e.kind.padEnd(18)} ${signed(e.credits).padStart(6)}  ${e.cause}${extra ? `  ${extra}` : ''}`);
     }
     io.out(`balance ${buyer.balance}`);
-    // An open debt is the operator's business before any goodwill credit: an adjustment does not pay it (docs/operations.md).
+    // Credits given to this buyer (an adjustment included) pay it first (docs/operations.md).
     if (buyer.debt > 0) io.out(`debt ${buyer.debt} (credits reversals could not take back)`);
   });
 }

@@ -7,7 +7,7 @@
 // Acting operator: --actor <name> or $USER. The sale's session id is the key: the same command again changes nothing.
 import { creditUnmatched, dismissUnmatched, findUnmatched, listUnmatched, type UnmatchedRow } from '../../src/db/operator';
 import { formatMoneyCode } from '../../src/lib/receipts/format-money-code';
-import { actorOf, oneBuyer, parse, reasonOf, runTool, UsageError, type ToolIo } from './cli';
+import { actorOf, oneBuyer, paidDebt, parse, reasonOf, runTool, signed, UsageError, type ToolIo } from './cli';
 
 const TOOL = 'billing:unmatched';
 
@@ -44,13 +44,14 @@ export function runUnmatched(argv: string[], io: ToolIo): Promise<number> {
     const who = a.user ?? sale.clerkUserId ?? undefined;
     if (who === undefined) throw new UsageError(`${TOOL}: ${sessionId} names no buyer; say who with --user <clerk user id | email>`);
     const buyer = await oneBuyer(TOOL, io.db, who);
-    const result = await creditUnmatched(io.db, { sessionId, userId: buyer.id, credits, actor, reason });
+    const result = await creditUnmatched(io.db, { sessionId, userId: buyer.id, credits, actor, reason, now: io.now?.() });
     if (result.outcome === 'no_buyer') throw new UsageError(`${TOOL}: buyer ${who} no longer exists`);
     if (result.outcome === 'refused') throw new UsageError(`${TOOL}: ${sessionId} is ${sale.resolution ?? 'no longer open'} (${state(sale)}); nothing credited`);
     const e = result.entry;
-    if (result.outcome === 'replayed' && (e.userId !== buyer.id || e.credits !== credits)) {
-      throw new UsageError(`${TOOL}: ${sessionId} was already credited with ${e.credits} credits to another buyer or amount (entry ${e.id}); nothing changed`);
+    const given = e.credits + e.debtPaid;
+    if (result.outcome === 'replayed' && (e.userId !== buyer.id || given !== credits)) {
+      throw new UsageError(`${TOOL}: ${sessionId} was already credited with ${given} credits to another buyer or amount (entry ${e.id}); nothing changed`);
     }
-    io.out(`${result.outcome === 'adjusted' ? 'credited' : 'already credited'}: ${sessionId} (${amount(sale)}) +${e.credits} credits to ${buyer.clerkUserId} (${buyer.email}), balance ${e.balanceAfter}, entry ${e.id}, by ${e.actor}: ${e.reason}`);
+    io.out(`${result.outcome === 'adjusted' ? 'credited' : 'already credited'}: ${sessionId} (${amount(sale)}) ${signed(given)} credits${paidDebt(e)} to ${buyer.clerkUserId} (${buyer.email}), balance ${e.balanceAfter}, entry ${e.id}, by ${e.actor}: ${e.reason}`);
   });
 }

@@ -4,7 +4,6 @@
 // (never insufficient_credits for a debit that happened). The policy is docs/fulfilment-and-ledger.md's.
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { settledByCause } from './settled-by-cause';
 import { createPrefixedId } from '@/lib/ids';
 
 /** Who placed a spend or hold: the buyer (session) or the booking service (shared secret). */
@@ -112,25 +111,4 @@ export async function settleHold(db: Db, s: SettleInput): Promise<SettleResult> 
   const hold = entryView(row);
   if (row.outcome === 'not_owner') return { outcome: 'not_owner', hold, balance: Number(row.balance ?? 0) };
   return { outcome: 'settled', fresh: row.fresh === true, hold, settlement: settlements[row.settled_by as string]!, balance: Number(row.balance ?? 0) };
-}
-
-// adjustCredits races other writers of its cause through the unique cause only (settled-by-cause.ts).
-/** Gives a buyer credits (support adjustments, test fixtures) as a ledger entry, once per cause. */
-export function adjustCredits(db: Db, a: { clerkUserId: string; credits: number; cause: string }): Promise<number | null> {
-  return settledByCause(async () => {
-  const result = await db.execute(sql`
-    with moved as (
-      update users set credit_balance = credit_balance + ${a.credits}::int, updated_at = now()
-      where clerk_user_id = ${a.clerkUserId} and not exists (select 1 from credit_entries where cause = ${a.cause})
-      returning id, credit_balance
-    ),
-    written as (
-      insert into credit_entries (id, user_id, kind, credits, cause, balance_after)
-      select ${createPrefixedId('cre')}, id, 'adjustment', ${a.credits}::int, ${a.cause}, credit_balance from moved
-      returning balance_after
-    )
-    select (select balance_after from written) as balance`);
-  const balance = result.rows[0]?.balance;
-  return balance == null ? null : Number(balance);
-  });
 }

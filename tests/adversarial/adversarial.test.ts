@@ -5,10 +5,10 @@ import { SignJWT } from 'jose';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralKeyPair, mintSessionToken } from '@local/auth';
-import { adjustCredits } from '@/db/credits';
 import { recordFigures } from '../support/figures';
 import { leakCheck } from '../support/leaks';
 import { newClerkUserId, servicesFromStack, stack } from '../support/stack';
+import { giveCredits } from '../support/credits';
 
 interface CheckoutCase { name: string; status: number; code: string | null; method: string; contentType: string | null; body: string | null; token: string; headers?: Record<string, string>; ignoredField?: string }
 interface WebhookCase { name: string; status: number; code: string | null; kind: string }
@@ -209,7 +209,7 @@ describe('races', () => {
     const userId = newClerkUserId('racespend');
     const token = await stack.mintToken({ userId, email: `${userId}@example.com` });
     await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [`usr_${userId}`, userId, `${userId}@example.com`]);
-    await adjustCredits((await servicesFromStack()).db, { clerkUserId: userId, credits: 10, cause: `adjustment:adv:${userId}` });
+    await giveCredits((await servicesFromStack()).db, `usr_${userId}`, 10, `adv:${userId}`);
     const spend = (i: number) =>
       fetch(`${appUrl}/api/credits/${i % 2 ? 'service/' : ''}spend`, {
         method: 'POST',

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { creditPaidPurchase, reverseCredits, type Reversal } from '@/db/fulfilment';
+import { adjustBalance } from '@/db/operator';
 import { disputeReversals, refundReversals } from '@/lib/fulfilment/apply-reversals';
 import { confirmHold } from '@/lib/credits/confirm-hold';
 import { holdCredits } from '@/lib/credits/hold-credits';
@@ -47,6 +48,8 @@ export interface LedgerPort {
   spend(actor: Actor, key: string, credits: number): Promise<Answer>;
   hold(actor: Actor, key: string, credits: number): Promise<Answer>;
   settle(actor: Actor, holdId: string, action: 'confirm' | 'release'): Promise<Answer>;
+  /** An operator's adjustment under `key`: body `{ outcome, id? }` (adjusted | replayed | refused). */
+  adjust(key: string, credits: number): Promise<Answer>;
   observe(): Promise<Observed>;
 }
 
@@ -151,6 +154,11 @@ export class LedgerDriver implements LedgerPort {
       const s = await (action === 'confirm' ? confirmHold : releaseHold)(this.db, this.clerkUserId, holdId, this.clock(), actor);
       return { settlement: s.settlement };
     });
+  }
+
+  async adjust(key: string, credits: number): Promise<Answer> {
+    const r = await adjustBalance(this.db, { userId: this.userId, credits, key, actor: 'operator:model', reason: 'model step', now: this.clock() });
+    return { status: 200, body: 'entry' in r ? { outcome: r.outcome, id: r.entry.id } : { outcome: r.outcome } };
   }
 
   observe(): Promise<Observed> {

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { handleCreditsRequest, type CreditsDeps } from '@/lib/credits/handle-credits-request';
 import { handleStripeWebhook, type WebhookDeps } from '@/lib/fulfilment/handle-stripe-webhook';
+import { runAdjust } from '../../scripts/billing/adjust';
 import { checkoutHarness } from '../support/checkout';
 import { creditsRequest } from '../support/credits';
 import { newClerkUserId, stack } from '../support/stack';
@@ -124,6 +125,18 @@ export class FullStackDriver implements LedgerPort {
     const a = await this.call(actor, `holds/${holdId}/${action}`, null, {});
     if (a.status !== 200) return a;
     return { status: 200, body: { settlement: (a.body as { hold: { status: string } }).hold.status } };
+  }
+
+  /** Through the operator's tool, as `npm run billing:adjust` runs it, reading its one line. */
+  async adjust(key: string, credits: number): Promise<Answer> {
+    const lines: string[] = [];
+    const io = { db: this.h.db, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), user: 'model', now: this.clock };
+    const code = await runAdjust(['--user', this.clerkUserId, '--credits', String(credits), '--reason', 'model step', '--key', key], io);
+    const line = lines.join('\n');
+    if (code === 2 && /: refused: /.test(line)) return { status: 200, body: { outcome: 'refused' } };
+    if (code !== 0) throw new Error(`billing:adjust exited ${code}: ${line}`);
+    const id = /entry (cre_\w+)/.exec(line)?.[1];
+    return { status: 200, body: { outcome: line.startsWith('adjusted:') ? 'adjusted' : 'replayed', id } };
   }
 
   async observe(): Promise<Observed> {

@@ -1,6 +1,7 @@
 // Model-based tests of the credit ledger (issue 19): random sequences of purchases, full and partial refunds, failed
-// refunds, disputes opened, won and lost, spends and holds by buyer and service, confirms, releases, expiries (a short
-// hold lifetime; the clock moves, nothing sleeps), redeliveries and idempotent replays, run against the real ledger
+// refunds, disputes opened, won and lost, spends and holds by buyer and service, operators' adjustments (± credits,
+// through the tool in the whole-way run), confirms, releases, expiries (a short hold lifetime; the clock moves,
+// nothing sleeps), redeliveries and idempotent replays, run against the real ledger
 // on the test run's Postgres server and against the reference model (ledger-model.ts); invariants I1–I5 are checked
 // after every step. Seeded: LEDGER_SEED=<n> replays a run, LEDGER_RUNS=<n> changes how many sequences run.
 import fc from 'fast-check';
@@ -23,6 +24,9 @@ const defects: Step[][] = [
   [{ t: 'buy', credits: 1 }, { t: 'buy', credits: 1 }, { t: 'dispute', p: 1, full: true, cents: 0 }, { t: 'spend', actor: 'buyer', credits: 1 }, { t: 'refund', p: 0, full: true, cents: 0 }, { t: 'disputeEnd', p: 1, won: true }],
   // defect 6: a refund Stripe marks failed gives back exactly what it took (paying the debt first)
   [{ t: 'buy', credits: 3 }, { t: 'spend', actor: 'buyer', credits: 2 }, { t: 'refund', p: 0, full: true, cents: 0 }, { t: 'failRefund', p: 0, r: 0 }, { t: 'spend', actor: 'buyer', credits: 1 }],
+  // defect 7: an operator's credit to a buyer in debt went to the balance, so credits nobody paid for could be spent
+  // (found by the model once it had an adjust step; ledger_adjust pays the debt first)
+  [{ t: 'buy', credits: 1 }, { t: 'spend', actor: 'buyer', credits: 1 }, { t: 'refund', p: 0, full: false, cents: 0 }, { t: 'refund', p: 0, full: false, cents: 0 }, { t: 'adjust', credits: 2 }],
   // defect 5: a buyer cannot settle the service's hold
   [{ t: 'buy', credits: 1 }, { t: 'hold', actor: 'service', credits: 1 }, { t: 'settle', h: 0, actor: 'buyer', action: 'release' }, { t: 'settle', h: 0, actor: 'service', action: 'confirm' }],
 ];

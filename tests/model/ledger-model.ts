@@ -7,7 +7,8 @@
 // entitled = floor(credits × (amount − returned) / amount); its reversed credits are credits − entitled. When that
 // target grows, the difference is taken from available credits first (expired holds count as available), then from
 // unsettled holds (newest first; a taken hold answers 409 hold_reversed, any surplus of it returns), and the rest is a
-// debt. When the target shrinks, or a hold is released, or credits are bought, they pay the debt first.
+// debt. When the target shrinks, or a hold is released, or credits are bought or given by an operator, they pay the
+// debt first. An operator's negative adjustment never takes the balance below zero.
 
 export type Actor = 'buyer' | 'service';
 export const PRICES = { 1: 7900, 3: 14900 } as const;
@@ -35,6 +36,8 @@ export class LedgerModel {
   available = 0;
   debt = 0;
   consumed = 0;
+  /** The operators' accepted adjustments, signed: part of what the buyer is entitled to. */
+  adjusted = 0;
   purchases: ModelPurchase[] = [];
   holds: ModelHold[] = [];
   now = 0;
@@ -83,6 +86,16 @@ export class LedgerModel {
     this.purchases.push(p);
     this.giveBack(credits);
     return p;
+  }
+
+  /** An operator's adjustment (`billing:adjust`): credits given pay the debt first; taking more than is available is refused. */
+  adjust(n: number): 'adjusted' | 'refused' {
+    this.expire();
+    if (n < 0 && this.available < -n) return 'refused';
+    if (n < 0) this.available += n;
+    else this.giveBack(n);
+    this.adjusted += n;
+    return 'adjusted';
   }
 
   get held(): number {

@@ -1,5 +1,6 @@
 // The steps of the model-based ledger tests, their generator, and the interpreter that runs one sequence against the
-// real ledger (LedgerDriver) and the reference model (LedgerModel), checking I1–I5 after every step:
+// real ledger (LedgerDriver) and the reference model (LedgerModel), checking I1–I5 after every step. What the buyer
+// is entitled to is what the payments kept plus the operators' accepted adjustments (signed):
 //   I1  the stored balance ≥ 0 and equals the sum of the buyer's ledger entries;
 //   I2  available + held never exceed what the money kept allows: usable + held ≤ max(0, entitled − consumed), and
 //       (policy mode) usable + held = 0 while a debt is open;
@@ -23,6 +24,7 @@ export type Step =
   | { t: 'hold'; actor: Actor; credits: number }
   | { t: 'settle'; h: number; actor: Actor; action: 'confirm' | 'release' }
   | { t: 'tick'; seconds: number }
+  | { t: 'adjust'; credits: number }
   | { t: 'replay'; i: number }
   | { t: 'redeliver'; p: number };
 
@@ -47,6 +49,7 @@ const arbs: Record<Step['t'], fc.Arbitrary<Step>> = {
   hold: fc.record({ t: fc.constant('hold' as const), actor, credits: fc.integer({ min: 1, max: 3 }) }),
   settle: fc.record({ t: fc.constant('settle' as const), h: idx, actor, action: fc.constantFrom<'confirm' | 'release'>('confirm', 'release') }),
   tick: fc.record({ t: fc.constant('tick' as const), seconds: fc.constantFrom(30, 61) }),
+  adjust: fc.record({ t: fc.constant('adjust' as const), credits: fc.constantFrom(-3, -2, -1, 1, 2, 3) }),
   replay: fc.record({ t: fc.constant('replay' as const), i: fc.nat({ max: 30 }) }),
   redeliver: fc.record({ t: fc.constant('redeliver' as const), p: idx }),
 };
@@ -61,6 +64,7 @@ export const sequenceArb = fc.array(
 export const ledgerFigures = { ledger_sequences: 0, ledger_steps: 0, ledger_violations: 0 };
 
 interface Debit { step: Step; actor: Actor; key: string; kind: 'spend' | 'hold'; credits: number; answer: Answer }
+interface Adjustment { key: string; credits: number; answer: Answer }
 
 class Violation extends Error {}
 
@@ -84,6 +88,9 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
   await driver.init();
   const charges: Charge[] = [];
   const debits: Debit[] = [];
+  const adjustments: Adjustment[] = [];
+  /** The accepted adjustments' credits, from the ledger's answers (in a concurrent round the model cannot know them). */
+  let adjusted = 0;
   const holds: { id: string; model: LedgerModel['holds'][number] | undefined }[] = [];
   ledgerFigures.ledger_sequences++;
 
@@ -171,6 +178,19 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
           if (!concurrent && mode === 'policy' && got !== expected) fail(`model: ${step.action} of a ${h.model?.actor}'s hold by the ${step.actor} answered ${got}, the model ${expected}`);
         };
       }
+      case 'adjust': {
+        if (!charges.length) return null; // an operator adjusts a buyer who has bought
+        const key = driver.id('adj');
+        const expected = model.adjust(step.credits);
+        const adjustment: Adjustment = { key, credits: step.credits, answer: { status: 0, body: null } };
+        adjustments.push(adjustment);
+        return async () => {
+          adjustment.answer = await driver.adjust(key, step.credits);
+          const got = (adjustment.answer.body as { outcome: string }).outcome;
+          if (got === 'adjusted') adjusted += step.credits;
+          if (!concurrent && mode === 'policy' && got !== expected) fail(`model: an adjustment of ${step.credits} answered ${got}, the model ${expected}`);
+        };
+      }
       case 'tick':
         model.tick(step.seconds * 1000);
         return () => {
@@ -178,6 +198,17 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
           return Promise.resolve();
         };
       case 'replay': {
+        const adjustment = step.i % 2 ? pick(adjustments.filter((x) => (x.answer.body as { outcome?: string } | null)?.outcome === 'adjusted'), step.i) : undefined;
+        if (adjustment) {
+          return async () => {
+            const before = concurrent ? null : await driver.observe();
+            const again = await driver.adjust(adjustment.key, adjustment.credits);
+            const first = adjustment.answer.body as { id: string };
+            if (JSON.stringify(again.body) !== JSON.stringify({ outcome: 'replayed', id: first.id })) fail(`I4: a replay of adjustment ${adjustment.key} answered ${JSON.stringify(again)}, first ${JSON.stringify(adjustment.answer)}`);
+            const after = concurrent ? null : await driver.observe();
+            if (JSON.stringify(before) !== JSON.stringify(after)) fail(`I4: a replayed adjustment moved the ledger: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+          };
+        }
         const d = pick(debits.filter((x) => x.answer.status === 200), step.i);
         if (!d) return null;
         return async () => {
@@ -201,7 +232,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
 
   async function check(where: string, exact: boolean): Promise<void> {
     const o = await driver.observe();
-    const entitled = mode === 'legacy' ? charges.reduce((n, c) => n + legacyEntitled(c), 0) : model.entitled;
+    const entitled = (mode === 'legacy' ? charges.reduce((n, c) => n + legacyEntitled(c), 0) : model.entitled) + adjusted;
     const at = `${where}: ledger ${JSON.stringify(o)}, model ${JSON.stringify({ usable: model.usable, held: model.held, debt: model.debt, consumed: model.consumed, entitled })}`;
     if (o.balance < 0 || o.balance !== o.entriesSum) fail(`I1 ${at}`);
     if (o.usable + o.held > Math.max(0, entitled - o.consumed)) fail(`I2 ${at}`);
@@ -243,7 +274,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
 
   async function checkConcurrent(where: string): Promise<void> {
     const o = await driver.observe();
-    const entitled = mode === 'legacy' ? charges.reduce((n, c) => n + legacyEntitled(c), 0) : model.entitled;
+    const entitled = (mode === 'legacy' ? charges.reduce((n, c) => n + legacyEntitled(c), 0) : model.entitled) + adjusted;
     const at = `${where}: ledger ${JSON.stringify(o)}, entitled ${entitled}`;
     if (o.balance < 0 || o.balance !== o.entriesSum) fail(`I1 ${at}`);
     if (o.usable + o.held > Math.max(0, entitled - o.consumed)) fail(`I2 ${at}`);

@@ -1,7 +1,7 @@
 // Drives the credits core the way the route does (real drizzle + Neon driver, real Clerk token verification) with a
 // clock the test moves, and makes buyers with a balance through a ledger adjustment.
 import { beforeAll } from 'vitest';
-import { adjustCredits } from '@/db/credits';
+import { adjustBalance } from '@/db/operator';
 import type { Db } from '@/db/client';
 import { handleCreditsRequest, type CreditsDeps } from '@/lib/credits/handle-credits-request';
 import type { LogLine } from '@/lib/http/request-context';
@@ -10,11 +10,17 @@ import { newClerkUserId, servicesFromStack, stack } from './stack';
 
 export const HOLD_TTL_SECONDS = 600;
 
+/** Gives a buyer (by users.id) credits as the operator tool does: one adjustment entry under `key`. */
+export async function giveCredits(db: Db, appUserId: string, credits: number, key: string): Promise<void> {
+  const result = await adjustBalance(db, { userId: appUserId, credits, key, actor: 'operator:tests', reason: 'test fixture' });
+  if (result.outcome !== 'adjusted') throw new Error(`giveCredits: ${result.outcome}`);
+}
+
 /** A signed-in buyer with a users row and `balance` credits, given as an adjustment entry. */
 export async function creditedBuyer(db: Db, balance: number, label = 'spend') {
   const userId = newClerkUserId(label);
   await stack.neon('query', 'insert into users (clerk_user_id, email, id) values ($1, $2, $3)', [userId, `${userId}@example.com`, `usr_${userId}`]);
-  if (balance > 0) await adjustCredits(db, { clerkUserId: userId, credits: balance, cause: `adjustment:test:${userId}` });
+  if (balance > 0) await giveCredits(db, `usr_${userId}`, balance, `test:${userId}`);
   return { userId, token: await stack.mintToken({ userId, email: `${userId}@example.com` }) };
 }
 

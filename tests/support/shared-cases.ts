@@ -2,13 +2,12 @@
 // workerd, next start). Each runtime supplies only `send`: how a Web Request reaches its entry point.
 import { beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { adjustCredits } from '@/db/credits';
 import { handleCheckout } from '@/lib/checkout/handle-checkout';
 import { handleCreditsRequest } from '@/lib/credits/handle-credits-request';
 import { handleStripeWebhook } from '@/lib/fulfilment/handle-stripe-webhook';
 import { serveOpenApiDocument } from '@/lib/credits/serve-openapi-document';
 import openApiDocument from '@/lib/credits/openapi.json';
-import { creditsRequest } from './credits';
+import { creditsRequest, giveCredits } from './credits';
 import { checkedCall } from './openapi';
 import { newClerkUserId, servicesFromStack, stack } from './stack';
 
@@ -96,7 +95,7 @@ export function describeBillingContract(runtime: string, setup: () => Promise<Ru
       const { userId, token } = await buyer('rtcr');
       await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [`usr_${userId}`, userId, `${userId}@example.com`]);
       const { db } = await servicesFromStack();
-      await adjustCredits(db, { clerkUserId: userId, credits: 6, cause: `adjustment:rt:${userId}` });
+      await giveCredits(db, `usr_${userId}`, 6, `rt:${userId}`);
       const call = (path: string, key: string | null, body: unknown = {}) => checkedCall(creditsRequest(env.NEXT_PUBLIC_APP_URL!, path, { token, key, body }), (r) => target.send(r));
       const held = (await (await call('holds', 'h1', { credits: 1 })).json()) as { hold: { id: string } };
       const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => call('spend', `s${i}`, { credits: 1 }).then((r) => r.status)));

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
-import { balanceOf, creditedBuyer, creditsHarness, entriesOf, HOLD_TTL_SECONDS, json, useCreditsHarness } from '../../support/credits';
+import { balanceOf, creditedBuyer, creditsHarness, entriesOf, giveCredits, HOLD_TTL_SECONDS, json, useCreditsHarness } from '../../support/credits';
 
 const h = useCreditsHarness();
 
@@ -81,8 +81,7 @@ describe('idempotency keys', () => {
     const { userId, token } = await creditedBuyer(h.db, 1);
     expect(await json(await spend(token, 3, 'later'))).toMatchObject({ status: 409, body: { error: { code: 'insufficient_credits', balance: 1, required: 3 } } });
     expect(await entriesOf(userId)).toHaveLength(1); // the adjustment only
-    const { adjustCredits } = await import('@/db/credits');
-    await adjustCredits(h.db, { clerkUserId: userId, credits: 5, cause: `adjustment:topup:${userId}` });
+    await giveCredits(h.db, `usr_${userId}`, 5, `topup:${userId}`);
     expect(await json(await spend(token, 3, 'later'))).toMatchObject({ status: 201, body: { balance: 3 } });
   });
 });

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findOrMarkCheckoutUser } from '@/db/checkout';
+import { creditUnmatched, dismissUnmatched, findBuyers } from '@/db/operator';
 import { fulfilCheckout } from '@/lib/fulfilment';
 import { LOCAL_PRICES } from '@local/stack';
 import { runAdjust } from '../../../scripts/billing/adjust';
@@ -72,6 +73,34 @@ describe('npm run billing:adjust', () => {
     expect(all.out[0]).toMatch(/-5 credits, balance 0, entry cre_\w+, by operator:bob: Correction$/);
     expect((await ledgerOf(b.clerkUserId)).balance).toBe(0);
     expect((await ledgerOf(b.clerkUserId)).entries).toEqual([{ kind: 'adjustment', credits: -5, shortfall: 0 }, { kind: 'adjustment', credits: 5, shortfall: 0 }]);
+  });
+
+  it('credits given to a buyer with an open debt pay it first; the line, the entry and the ledger say how many', async () => {
+    const users = (clerkUserId: string) => stack.neon<{ credit_balance: number; credit_debt: number }[]>('query', 'select credit_balance, credit_debt from users where clerk_user_id = $1', [clerkUserId]);
+    // The debt a refund left behind (credits spent, then their money returned): set directly, as the model reaches it.
+    const b = await buyer('adjust_debt');
+    await stack.neon('query', 'update users set credit_debt = 3 where clerk_user_id = $1', [b.clerkUserId]);
+    const key = `debt-${b.clerkUserId}`;
+    const argv = ['--user', b.clerkUserId, '--credits', '5', '--reason', 'Goodwill', '--key', key];
+    const first = await tool(runAdjust, argv);
+    expect(first.code).toBe(0);
+    expect(first.out[0]).toMatch(/^adjusted: .* \+5 credits \(3 paid an open debt, 2 to the balance\), balance 2, entry cre_\w+, by operator:alice: Goodwill$/);
+    const again = await tool(runAdjust, argv);
+    expect(again.out[0]).toMatch(/^already adjusted \(same key\): .* \+5 credits \(3 paid an open debt, 2 to the balance\), balance 2,/);
+    expect(await users(b.clerkUserId)).toEqual([{ credit_balance: 2, credit_debt: 0 }]);
+    const ledger = await tool(runLedger, ['--user', b.clerkUserId]);
+    expect(ledger.out.filter((l) => / adjustment +\+2 {2}adjustment:debt-\S+ {2}debt paid 3 by operator:alice "Goodwill"$/.test(l))).toHaveLength(1);
+    expect(ledger.out.filter((l) => l.startsWith('debt '))).toEqual([]);
+
+    // More debt than the credit: all of it pays the debt, nothing reaches the balance, and nothing can be taken.
+    const c = await buyer('adjust_debt_big');
+    await stack.neon('query', 'update users set credit_debt = 5 where clerk_user_id = $1', [c.clerkUserId]);
+    const small = await tool(runAdjust, ['--user', c.clerkUserId, '--credits', '2', '--reason', 'Goodwill', '--key', `debt-${c.clerkUserId}`]);
+    expect(small.out[0]).toMatch(/ \+2 credits \(2 paid an open debt, 0 to the balance\), balance 0,/);
+    expect(await users(c.clerkUserId)).toEqual([{ credit_balance: 0, credit_debt: 3 }]);
+    const take = await tool(runAdjust, ['--user', c.clerkUserId, '--credits', '-1', '--reason', 'Correction', '--key', `debt-${c.clerkUserId}-2`]);
+    expect(take.code).toBe(2);
+    expect((await tool(runLedger, ['--user', c.clerkUserId])).out.at(-1)).toBe('debt 3 (credits reversals could not take back)');
   });
 
   it('refuses bad input with one line and exit code 2, before writing anything', async () => {
@@ -142,6 +171,30 @@ describe('npm run billing:unmatched', () => {
       expect([r.code, r.err.length, r.out.length]).toEqual([2, 1, 0]);
       expect(r.err[0]).toMatch(message);
     }
+  });
+});
+
+describe('an unmatched sale credited and dismissed at the same moment (real Postgres)', () => {
+  it('ends exactly one way: credited with one entry, or dismissed with none', async () => {
+    const b = await buyer('unmatched_race');
+    const userId = (await findBuyers(services.db, b.clerkUserId))[0]!.id;
+    const outcomes: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const sale = await foreignSale();
+      const [credited, dismissed] = await Promise.all([
+        creditUnmatched(services.db, { sessionId: sale, userId, credits: 3, actor: 'operator:alice', reason: 'Paid us' }),
+        dismissUnmatched(services.db, { sessionId: sale, actor: 'operator:bob', reason: 'Refunded' }),
+      ]);
+      const [row] = await stack.neon<{ resolution: string }[]>('query', 'select resolution from unmatched_checkouts where stripe_checkout_session_id = $1', [sale]);
+      const entries = await entriesWithCause(`unmatched:${sale}`);
+      if (row!.resolution === 'credited') {
+        expect([credited.outcome, dismissed.changed, entries.length]).toEqual(['adjusted', false, 1]);
+      } else {
+        expect([row!.resolution, credited.outcome, dismissed.changed, entries.length]).toEqual(['dismissed', 'refused', true, 0]);
+      }
+      outcomes.push(row!.resolution);
+    }
+    expect((await ledgerOf(b.clerkUserId)).balance).toBe(3 * outcomes.filter((o) => o === 'credited').length);
   });
 });
 
