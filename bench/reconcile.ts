@@ -66,6 +66,8 @@ try {
     listCalls: calls.filter((c) => c.status === 200 && (c.path === '/v1/checkout/sessions' || c.path === '/v1/events')).length,
     sessionReads: calls.filter((c) => c.status === 200 && c.path.startsWith('/v1/checkout/sessions/cs_')).length,
     eventsChecked: sum((r) => r.eventsChecked),
+    eventsSkipped: sum((r) => r.eventsSkipped),
+    chargeReads: calls.filter((c) => c.status === 200 && c.path.startsWith('/v1/charges/ch_')).length,
     sessionsListed: sum((r) => r.sessionsListed),
     sessionsSkipped: sum((r) => r.sessionsSkipped),
     sessionsFulfilled: sum((r) => r.sessionsChecked),

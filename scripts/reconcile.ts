@@ -20,7 +20,7 @@ for (let run = 1; ; run++) {
   const report = await reconcileBilling(services, run === 1 && days !== undefined ? { restartDays: days } : {});
   for (const f of report.fixed) console.log(`fixed     ${f.kind === 'session' ? f.id : `${f.id} (${f.type})`}: ${f.outcome}`);
   const window = `${new Date(report.from * 1000).toISOString()} .. ${new Date(report.until * 1000).toISOString()}`;
-  console.log(`run ${run}: ${window} complete=${report.complete} events=${report.eventsChecked} sessions=${report.sessionsListed} skipped=${report.sessionsSkipped} checked=${report.sessionsChecked} fixed=${report.fixed.length}`);
+  console.log(`run ${run}: ${window} complete=${report.complete} events=${report.eventsChecked} events_skipped=${report.eventsSkipped} sessions=${report.sessionsListed} skipped=${report.sessionsSkipped} checked=${report.sessionsChecked} fixed=${report.fixed.length}`);
   if (!report.complete) continue;
   for (const u of report.unmatched) {
     const amount = u.amountCents == null ? '?' : formatMoneyCode(u.amountCents, u.currency ?? '');

@@ -3,5 +3,6 @@
 
 export { fulfilCheckout } from './fulfil-checkout';
 export type { FulfilmentDeps } from './fulfil-checkout';
+export { eventSubject } from './event-subject';
 export { HANDLED_EVENT_TYPES, handleStripeEvent } from './handle-stripe-event';
 export { handleStripeWebhook } from './handle-stripe-webhook';

@@ -31,6 +31,7 @@ export function handleReconcile(request: Request, deps: ReconcileDeps): Promise<
     Object.assign(facts, {
       complete: report.complete, watermark: report.watermark, fixed: report.fixed.length, unmatched: report.unmatched.length,
       sessions: report.sessionsListed, skipped: report.sessionsSkipped, checked: report.sessionsChecked, events: report.eventsChecked,
+      eventsSkipped: report.eventsSkipped,
     });
     if (report.unmatched.length > 0) facts.alert = 'unmatched_checkout';
     return { response: Response.json(report), outcome: 'reconciled' };

@@ -3,13 +3,13 @@
 // every write is keyed (session, refund, dispute), so a second run changes nothing.
 //
 // It scales with sales, not with time: it sweeps from the watermark (where the last complete sweep ended), not a
-// fixed 7 days; undelivered events first (the likely misses), then paid sessions, skipping with ONE query per page
-// those already credited or recorded as unmatched; at most `concurrency` Stripe calls in flight; and it stops
+// fixed 7 days; undelivered events first (the likely misses, one per charge or dispute: each re-reads it whole), then
+// paid sessions, skipping with ONE query per page those already credited or recorded as unmatched; at most `concurrency` Stripe calls in flight; and it stops
 // starting pages once its time budget is spent, saving the page cursor so the next run continues the same sweep.
 import type Stripe from 'stripe';
 import { findSettledSessions, readReconcileState, saveReconcileState, type ReconcileProgress } from '@/db/reconcile';
 import { callUpstream, callStripe } from '@/lib/http';
-import { fulfilCheckout, HANDLED_EVENT_TYPES, handleStripeEvent, type FulfilmentDeps } from '@/lib/fulfilment';
+import { eventSubject, fulfilCheckout, HANDLED_EVENT_TYPES, handleStripeEvent, type FulfilmentDeps } from '@/lib/fulfilment';
 import { forEachBounded } from './for-each-bounded';
 import { listOpenUnmatched, type OpenUnmatched } from './list-open-unmatched';
 
@@ -42,6 +42,8 @@ export interface ReconcileReport {
   /** Where this run stopped when not complete: the phase and the last object handled. */
   cursor: { phase: 'events' | 'sessions'; after: string | null } | null;
   eventsChecked: number;
+  /** Undelivered events not replayed because an earlier one of this run re-read the same charge or dispute. */
+  eventsSkipped: number;
   sessionsListed: number;
   /** Paid sessions already credited or recorded, skipped without a Stripe call. */
   sessionsSkipped: number;
@@ -85,9 +87,11 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
   const until = progress.sweepUntil!;
   const report: ReconcileReport = {
     complete: false, from, until, watermark, cursor: null,
-    eventsChecked: 0, sessionsListed: 0, sessionsSkipped: 0, sessionsChecked: 0, fixed: [], unmatched: [],
+    eventsChecked: 0, eventsSkipped: 0, sessionsListed: 0, sessionsSkipped: 0, sessionsChecked: 0, fixed: [], unmatched: [],
   };
 
+  // Charges and disputes this run has re-read: their other events would re-read them again and change nothing.
+  const reread = new Set<string>();
   try {
     while (progress.phase === 'events') {
       if (spent()) break;
@@ -98,6 +102,13 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
         }),
       );
       await forEachBounded(page.data, concurrency, async (event) => {
+        // Claimed before the first await, so two events of one charge in flight at once are not both replayed.
+        const subject = eventSubject(event);
+        if (subject !== null && reread.has(subject)) {
+          report.eventsSkipped++;
+          return;
+        }
+        if (subject !== null) reread.add(subject);
         const result = await handleStripeEvent(event, deps);
         report.eventsChecked++;
         if (CHANGED.has(result.outcome)) report.fixed.push({ kind: 'event', id: event.id, type: event.type, outcome: result.outcome });

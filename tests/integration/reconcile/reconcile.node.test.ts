@@ -75,9 +75,18 @@ describe('reconciliation', () => {
     await emulator.webhooksIdle();
     expect(emulator.deliveries.every((d) => d.status === null)).toBe(true);
 
+    const logBefore = emulator.log.length;
     const first = await run();
     expect(first.status).toBe(200);
     const report = (await first.json()) as ReconcileReport;
+    // Undelivered: 4 checkout.session.completed, the refund's refund.created and charge.refunded, the dispute's
+    // created, funds_withdrawn and closed. Each refund or dispute event re-reads its charge or dispute whole, so one
+    // per object is replayed (4 + 1 + 1) and the other 3 skipped, and each charge and the dispute is read once.
+    expect([report.eventsChecked, report.eventsSkipped]).toEqual([6, 3]);
+    const reads = emulator.log.slice(logBefore).filter((r) => r.method === 'GET' && r.status === 200).map((r) => r.path);
+    expect(reads.filter((p) => p === `/v1/charges/${refunded.chargeId}`)).toHaveLength(1);
+    expect(reads.filter((p) => p === `/v1/charges/${disputed.chargeId}`)).toHaveLength(1);
+    expect(reads.filter((p) => p === `/v1/disputes/${disputeId}`)).toHaveLength(1);
     expect(report.complete).toBe(true);
     expect(report.cursor).toBeNull();
     expect(report.watermark).toBe(report.until);
