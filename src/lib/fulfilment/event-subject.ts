@@ -6,8 +6,8 @@ import type Stripe from 'stripe';
 import { handledEventTypes } from './handle-stripe-event';
 import { handleDisputeEvent } from './handle-dispute-event';
 import { handleRefundEvent } from './handle-refund-event';
+import { idOf } from './id-of';
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null));
 
 export function eventSubject(event: Stripe.Event): string | null {
   const handler: unknown = Object.hasOwn(handledEventTypes, event.type) ? handledEventTypes[event.type as keyof typeof handledEventTypes] : undefined;

@@ -6,6 +6,7 @@ import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUn
 import type { UnmatchedReason } from '@/db/schema';
 import { getPriceConfig, type MarkedFields, type PriceConfig, type PurchasedPrice, verifyCheckoutMarker } from '@/lib/checkout';
 import { BillingError, callStripe, callUpstream } from '@/lib/http';
+import { idOf } from './id-of';
 
 export interface FulfilmentDeps {
   db: Db;
@@ -29,7 +30,6 @@ export interface FulfilmentResult {
   reason?: UnmatchedReason;
 }
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null));
 
 async function retrieveSession(stripe: Stripe, sessionId: string): Promise<Stripe.Checkout.Session> {
   try {

@@ -8,8 +8,8 @@ import { refundReversals } from './apply-reversals';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
+import { idOf } from './id-of';
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null));
 
 export async function handleRefundEvent(event: Stripe.Event, deps: FulfilmentDeps): Promise<EventResult> {
   const object = event.data.object as Stripe.Charge | Stripe.Refund;
