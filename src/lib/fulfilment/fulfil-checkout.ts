@@ -15,6 +15,9 @@ export interface FulfilmentDeps {
   markerKey: string;
   /** The clock holds expire by when a reversal releases expired holds first (tests move it); default now. */
   now?: () => Date;
+  /** When a rate-limited Stripe read stops retrying (epoch ms, asked per call). Default 4 s from the call: a webhook
+   *  delivery or a buyer waits on it; reconciliation, which nobody waits on, gives more. */
+  stripeRetryDeadline?: () => number;
 }
 
 export type FulfilmentOutcome = 'credited' | 'already_credited' | 'pending' | 'failed' | 'unmatched' | 'not_complete';
@@ -51,7 +54,7 @@ export interface FulfilOptions {
 /** Safe to call any number of times, concurrently: the ledger statement decides who credits. */
 export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, options: FulfilOptions = {}): Promise<FulfilmentResult> {
   if (!/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) throw new BillingError('not_found', 'No such purchase.');
-  const session = await callStripe(() => retrieveSession(deps.stripe, sessionId));
+  const session = await callStripe(() => retrieveSession(deps.stripe, sessionId), { deadline: deps.stripeRetryDeadline?.() });
   const clerkUserId = session.metadata?.clerkUserId ?? null;
   if (options.ownerClerkUserId !== undefined && clerkUserId !== options.ownerClerkUserId) {
     throw new BillingError('not_found', 'No such purchase.');

@@ -13,12 +13,12 @@ import { idOf } from './id-of';
 
 export async function handleDisputeEvent(event: Stripe.Event, deps: FulfilmentDeps): Promise<EventResult> {
   const disputeId = (event.data.object as Stripe.Dispute).id;
-  const dispute = await callStripe(() => deps.stripe.disputes.retrieve(disputeId));
+  const dispute = await callStripe(() => deps.stripe.disputes.retrieve(disputeId), { deadline: deps.stripeRetryDeadline?.() });
   const facts = { dispute: dispute.id, status: dispute.status };
   // An inquiry moves no money; if it escalates, Stripe sends the chargeback's own events.
   if (dispute.status.startsWith('warning_')) return { outcome: 'ignored', facts };
   const chargeId = idOf(dispute.charge);
-  const charge = chargeId ? await callStripe(() => deps.stripe.charges.retrieve(chargeId)) : null;
+  const charge = chargeId ? await callStripe(() => deps.stripe.charges.retrieve(chargeId), { deadline: deps.stripeRetryDeadline?.() }) : null;
   const paymentIntentId = idOf(charge?.payment_intent);
   if (!charge || !paymentIntentId) return { outcome: 'ignored', facts };
   const [withdraw, reinstate] = disputeReversals(paymentIntentId, dispute);

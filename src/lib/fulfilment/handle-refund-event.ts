@@ -16,8 +16,8 @@ export async function handleRefundEvent(event: Stripe.Event, deps: FulfilmentDep
   const chargeId = object.object === 'charge' ? object.id : idOf(object.charge);
   if (!chargeId) return { outcome: 'ignored' };
   const [charge, refunds] = await Promise.all([
-    callStripe(() => deps.stripe.charges.retrieve(chargeId)),
-    callStripe(() => deps.stripe.refunds.list({ charge: chargeId, limit: 100 }).autoPagingToArray({ limit: 10_000 })),
+    callStripe(() => deps.stripe.charges.retrieve(chargeId), { deadline: deps.stripeRetryDeadline?.() }),
+    callStripe(() => deps.stripe.refunds.list({ charge: chargeId, limit: 100 }).autoPagingToArray({ limit: 10_000 }), { deadline: deps.stripeRetryDeadline?.() }),
   ]);
   const paymentIntentId = idOf(charge.payment_intent);
   if (!paymentIntentId) return { outcome: 'ignored', facts: { charge: chargeId } };

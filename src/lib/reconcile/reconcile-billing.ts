@@ -4,8 +4,13 @@
 //
 // It scales with sales, not with time: it sweeps from the watermark (where the last complete sweep ended), not a
 // fixed 7 days; undelivered events first (the likely misses, one per charge or dispute: each re-reads it whole), then
-// paid sessions, skipping with ONE query per page those already credited or recorded as unmatched; at most `concurrency` Stripe calls in flight; and it stops
-// starting pages once its time budget is spent, saving the page cursor so the next run continues the same sweep.
+// paid sessions, skipping with ONE query per page those already credited or recorded as unmatched; at most `concurrency`
+// Stripe calls in flight; and it stops starting pages once its time budget is spent, saving the page cursor so the next
+// run continues the same sweep.
+//
+// Nobody waits on a sweep, so a rate-limited Stripe call retries longer than on the buyer's or the webhook's path (4 s):
+// with four calls in flight against a per-endpoint limit, one call's growing backoff can lose to the others' fresh
+// retries for seconds on end, and a sweep that gave up there would redo its page next run.
 import type Stripe from 'stripe';
 import { findSettledSessions, readReconcileState, saveReconcileState, type ReconcileProgress } from '@/db/reconcile';
 import { callUpstream, callStripe } from '@/lib/http';
@@ -60,6 +65,8 @@ const DAY = 86_400;
 const SESSION_LIFETIME_S = DAY;
 // Overlap with the previous sweep, for clock skew between Stripe and us.
 const OVERLAP_S = 300;
+// A rate-limited call retries up to 15 s, and never past 15 s after the last page may start: inside the route's 60 s.
+const STRIPE_RETRY_MS = 15_000;
 const CHANGED = new Set(['credited', 'reversed', 'reinstated', 'failed']);
 
 type Listed<T> = Stripe.ApiList<T>;
@@ -69,6 +76,9 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
   let pages = 0;
   const spent = () => now() >= deadline || pages++ >= maxPages;
   const deadline = now() + budgetMs;
+  const retryEnd = Date.now() + budgetMs + STRIPE_RETRY_MS;
+  const stripeRetryDeadline = () => Math.min(Date.now() + STRIPE_RETRY_MS, retryEnd);
+  const patient: FulfilmentDeps = { ...deps, stripeRetryDeadline };
   const state = await callUpstream('db', () => readReconcileState(deps.db, stateId));
   const nowS = Math.floor(now() / 1000);
   const restart = options.restartDays !== undefined;
@@ -100,6 +110,7 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
           delivery_success: false, created: { gte: from, lte: until }, types: HANDLED_EVENT_TYPES, limit: pageSize,
           ...(progress.cursor ? { starting_after: progress.cursor } : {}),
         }),
+        { deadline: stripeRetryDeadline() },
       );
       await forEachBounded(page.data, concurrency, async (event) => {
         // Claimed before the first await, so two events of one charge in flight at once are not both replayed.
@@ -109,7 +120,7 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
           return;
         }
         if (subject !== null) reread.add(subject);
-        const result = await handleStripeEvent(event, deps);
+        const result = await handleStripeEvent(event, patient);
         report.eventsChecked++;
         if (CHANGED.has(result.outcome)) report.fixed.push({ kind: 'event', id: event.id, type: event.type, outcome: result.outcome });
       });
@@ -123,13 +134,14 @@ export async function reconcileBilling(deps: FulfilmentDeps, options: ReconcileO
           status: 'complete', created: { gte: from - SESSION_LIFETIME_S, lte: until }, limit: pageSize,
           ...(progress.cursor ? { starting_after: progress.cursor } : {}),
         }),
+        { deadline: stripeRetryDeadline() },
       );
       report.sessionsListed += page.data.length;
       const paid = page.data.filter((s) => s.payment_status === 'paid').map((s) => s.id);
       const settled = await callUpstream('db', () => findSettledSessions(deps.db, paid));
       report.sessionsSkipped += settled.size;
       await forEachBounded(paid.filter((id) => !settled.has(id)), concurrency, async (id) => {
-        const result = await fulfilCheckout(id, deps);
+        const result = await fulfilCheckout(id, patient);
         report.sessionsChecked++;
         if (result.outcome === 'credited') report.fixed.push({ kind: 'session', id, outcome: result.outcome });
       });

@@ -151,6 +151,30 @@ describe('reconciliation when Stripe fails mid-sweep', () => {
   });
 });
 
+describe('reconciliation when Stripe rate-limits it', () => {
+  it('keeps retrying a rate-limited read past the 4 s a buyer or a webhook gets, and credits the sale in the same run', async () => {
+    const { userId, sessionId } = await buy(LOCAL_PRICES.singleFlight.id);
+    const read = `/v1/checkout/sessions/${sessionId}`;
+    emulator.failNext({ path: read, method: 'GET', count: 1000, kind: 'rate_limit' });
+    const running = reconcileBilling(deps, { stateId: `limited_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}` });
+    // Stripe refuses the read until 4.5 s after its first refusal: past the webhook path's budget, inside the sweep's.
+    let firstRefusal: number | undefined;
+    while (firstRefusal === undefined || Date.now() - firstRefusal < 4_500) {
+      if (firstRefusal === undefined && emulator.log.some((r) => r.path === read && r.fault === 'rate_limit')) firstRefusal = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    emulator.clearFaults();
+    const report = await running;
+    const reads = emulator.log.filter((r) => r.path === read);
+    expect(reads.filter((r) => r.fault === 'rate_limit').length).toBeGreaterThan(4);
+    expect(reads.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(report.complete).toBe(true);
+    // Its undelivered checkout.session.completed event comes first in the sweep, and credits it.
+    expect(report.fixed.filter((f) => f.outcome === 'credited')).toEqual([{ kind: 'event', id: expect.stringMatching(/^evt_/), type: 'checkout.session.completed', outcome: 'credited' }]);
+    expect((await ledgerOf(userId)).balance).toBe(1);
+  });
+});
+
 describe('reconciliation at scale', () => {
   let big: StripeEmulator;
   afterAll(() => big?.stop());
