@@ -1,9 +1,9 @@
 // Model-based tests of the credit ledger (issue 19): random sequences of purchases, full and partial refunds, failed
-// refunds, disputes opened, won and lost, spends and holds by buyer and service, operators' adjustments (± credits,
-// through the tool in the whole-way run), confirms, releases, expiries (a short hold lifetime; the clock moves,
-// nothing sleeps), redeliveries and idempotent replays, run against the real ledger
-// on the test run's Postgres server and against the reference model (ledger-model.ts); invariants I1–I5 are checked
-// after every step. Seeded: LEDGER_SEED=<n> replays a run, LEDGER_RUNS=<n> changes how many sequences run.
+// refunds, disputes opened, won and lost, spends and holds by buyer and service, bursts of holds past the 20-hold cap
+// (all at once in the concurrent run), operators' adjustments (± credits, through the tool in the whole-way run),
+// confirms, releases, expiries (a short hold lifetime; the clock moves, nothing sleeps), redeliveries and idempotent
+// replays, run against the real ledger on the test run's Postgres server and against the reference model
+// (ledger-model.ts); invariants I1–I6 are checked after every step. Seeded: LEDGER_SEED=<n> replays a run, LEDGER_RUNS=<n> changes how many sequences run.
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { recordFigures } from '../support/figures';
@@ -31,6 +31,13 @@ const defects: Step[][] = [
   [{ t: 'buy', credits: 1 }, { t: 'hold', actor: 'service', credits: 1 }, { t: 'settle', h: 0, actor: 'buyer', action: 'release' }, { t: 'settle', h: 0, actor: 'service', action: 'confirm' }],
 ];
 
+// Paths the generator reaches only now and then, run first every time: a burst past the 20-hold cap, and the cap
+// freed again by expiry.
+const reach: Step[][] = [
+  [{ t: 'buy', credits: 1 }, { t: 'adjust', credits: 24 }, { t: 'holds', actor: 'buyer', n: 21 }],
+  [{ t: 'buy', credits: 3 }, { t: 'adjust', credits: 24 }, { t: 'holds', actor: 'service', n: 20 }, { t: 'hold', actor: 'buyer', credits: 1 }, { t: 'tick', seconds: 61 }, { t: 'holds', actor: 'buyer', n: 19 }],
+];
+
 // The suite's seed is fixed so a CI run is reproducible; fresh seeds are run by hand (LEDGER_SEED=random or a number).
 const seedSetting = process.env.LEDGER_SEED ?? '20261203';
 const seed = seedSetting === 'random' ? Date.now() % 2_147_483_647 : Number(seedSetting);
@@ -41,15 +48,17 @@ const fullRuns = Number(process.env.LEDGER_FULL_RUNS ?? 150);
 recordFigures('adversarial+ledger', () => ({ ...ledgerFigures, db: inject('db') }));
 
 describe(`the ledger against its model (db=${inject('db')}, seed=${seed})`, () => {
-  it(`${runs} random sequences keep I1–I5 after every step`, async () => {
+  it(`${runs} random sequences keep I1–I6 after every step`, async () => {
     const { db } = await servicesFromStack({ timeoutMs: 30_000 });
     await fc.assert(
       fc.asyncProperty(sequenceArb, async (steps: Step[]) => {
         await runSequence(db, steps, { concurrent: false });
       }),
-      { seed, numRuns: runs, verbose: 1, examples: defects.map((d) => [d] as [Step[]]) },
+      { seed, numRuns: runs, verbose: 1, examples: [...defects, ...reach].map((d) => [d] as [Step[]]) },
     );
     expect(ledgerFigures.ledger_violations).toBe(0);
+    // The cap was reached, not only stayed under: the examples above alone answer hold_limit_reached twice.
+    expect(ledgerFigures.ledger_hold_limit_answers).toBeGreaterThanOrEqual(2);
   }, 280_000);
 
   it(`${concurrentRuns} sequences with several actors' steps at once keep the same invariants`, async () => {
@@ -58,7 +67,7 @@ describe(`the ledger against its model (db=${inject('db')}, seed=${seed})`, () =
       fc.asyncProperty(sequenceArb, async (steps: Step[]) => {
         await runSequence(db, steps, { concurrent: true });
       }),
-      { seed: seed + 1, numRuns: concurrentRuns, verbose: 1 },
+      { seed: seed + 1, numRuns: concurrentRuns, verbose: 1, examples: reach.map((d) => [d] as [Step[]]) },
     );
   }, 120_000);
 
@@ -68,7 +77,7 @@ describe(`the ledger against its model (db=${inject('db')}, seed=${seed})`, () =
       fc.asyncProperty(sequenceArb, async (steps: Step[]) => {
         await runSequence(h.db, steps, { concurrent: false, driver: (clock) => new FullStackDriver(h, HOLD_TTL_SECONDS, clock) });
       }),
-      { seed: seed + 2, numRuns: fullRuns, verbose: 1, examples: defects.slice(0, 3).map((d) => [d] as [Step[]]) },
+      { seed: seed + 2, numRuns: fullRuns, verbose: 1, examples: [...defects.slice(0, 3), reach[0]!].map((d) => [d] as [Step[]]) },
     );
   }, 200_000);
 });

@@ -102,6 +102,10 @@ export class LedgerModel {
     return this.holds.filter((h) => h.state === 'held' && h.expiresAt > this.now).reduce((n, h) => n + h.credits, 0);
   }
 
+  get liveHolds(): number {
+    return this.holds.filter((h) => h.state === 'held' && h.expiresAt > this.now).length;
+  }
+
   /** Available including expired holds, as a statement would see it. */
   get usable(): number {
     return this.available + this.holds.filter((h) => h.state === 'held' && h.expiresAt <= this.now).reduce((n, h) => n + h.credits, 0);

@@ -7,12 +7,13 @@
 //   I3  no accepted spend or confirm overdraws (every answered balance ≥ 0);
 //   I4  a replay answers what the first answered; a redelivered event changes nothing;
 //   I5  no buyer is under-credited: usable + held + consumed − debt = entitled exactly (policy mode), so the only
-//       under-crediting is the rounding rule's (< 1 credit per payment).
+//       under-crediting is the rounding rule's (< 1 credit per payment);
+//   I6  a buyer never has more than 20 live holds (HOLD_LIMIT), however many are asked for at once.
 // In policy mode the ledger must also agree with the model exactly (usable, held, debt) after every sequential step.
 import fc from 'fast-check';
 import type { Db } from '@/db/client';
 import { LedgerDriver, type Answer, type Charge, type LedgerPort } from './ledger-driver';
-import { LedgerModel, refundableOf, type Actor } from './ledger-model';
+import { HOLD_LIMIT, LedgerModel, refundableOf, type Actor } from './ledger-model';
 
 export type Step =
   | { t: 'buy'; credits: 1 | 3 }
@@ -22,6 +23,8 @@ export type Step =
   | { t: 'disputeEnd'; p: number; won: boolean }
   | { t: 'spend'; actor: Actor; credits: number }
   | { t: 'hold'; actor: Actor; credits: number }
+  /** A burst of `n` one-credit holds: one after another, or all at once in the concurrent run (races at the cap). */
+  | { t: 'holds'; actor: Actor; n: number }
   | { t: 'settle'; h: number; actor: Actor; action: 'confirm' | 'release' }
   | { t: 'tick'; seconds: number }
   | { t: 'adjust'; credits: number }
@@ -47,13 +50,15 @@ const arbs: Record<Step['t'], fc.Arbitrary<Step>> = {
   disputeEnd: fc.record({ t: fc.constant('disputeEnd' as const), p: idx, won: fc.boolean() }),
   spend: fc.record({ t: fc.constant('spend' as const), actor, credits: fc.integer({ min: 1, max: 3 }) }),
   hold: fc.record({ t: fc.constant('hold' as const), actor, credits: fc.integer({ min: 1, max: 3 }) }),
+  holds: fc.record({ t: fc.constant('holds' as const), actor, n: fc.integer({ min: HOLD_LIMIT - 1, max: HOLD_LIMIT + 1 }) }),
   settle: fc.record({ t: fc.constant('settle' as const), h: idx, actor, action: fc.constantFrom<'confirm' | 'release'>('confirm', 'release') }),
   tick: fc.record({ t: fc.constant('tick' as const), seconds: fc.constantFrom(30, 61) }),
-  adjust: fc.record({ t: fc.constant('adjust' as const), credits: fc.constantFrom(-3, -2, -1, 1, 2, 3) }),
+  adjust: fc.record({ t: fc.constant('adjust' as const), credits: fc.oneof(fc.constantFrom(-3, -2, -1, 1, 2, 3), fc.constant(24)) }),
   replay: fc.record({ t: fc.constant('replay' as const), i: fc.nat({ max: 30 }) }),
   redeliver: fc.record({ t: fc.constant('redeliver' as const), p: idx }),
 };
-const weights: Partial<Record<Step['t'], number>> = { buy: 3, refund: 2, dispute: 2, spend: 2, hold: 3, settle: 3 };
+// adjust: half of them a credit of 24, so a burst of holds can reach the cap in about one sequence in ten.
+const weights: Partial<Record<Step['t'], number>> = { buy: 3, refund: 2, dispute: 2, spend: 2, hold: 3, settle: 3, adjust: 2 };
 
 export const sequenceArb = fc.array(
   fc.oneof(...(Object.keys(arbs) as Step['t'][]).filter((t) => !allowed || allowed.includes(t)).map((t) => ({ arbitrary: arbs[t], weight: weights[t] ?? 1 }))),
@@ -61,9 +66,10 @@ export const sequenceArb = fc.array(
   { minLength: 3, maxLength: Number(process.env.LEDGER_MAX_STEPS ?? 16), size: 'max' },
 );
 
-export const ledgerFigures = { ledger_sequences: 0, ledger_steps: 0, ledger_violations: 0 };
+/** `ledger_hold_limit_answers`: holds the ledger refused at the cap, so a run shows it reached I6's edge. */
+export const ledgerFigures = { ledger_sequences: 0, ledger_steps: 0, ledger_violations: 0, ledger_hold_limit_answers: 0 };
 
-interface Debit { step: Step; actor: Actor; key: string; kind: 'spend' | 'hold'; credits: number; answer: Answer }
+interface Debit { actor: Actor; key: string; kind: 'spend' | 'hold'; credits: number; answer: Answer }
 interface Adjustment { key: string; credits: number; answer: Answer }
 
 class Violation extends Error {}
@@ -100,6 +106,23 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
   };
   const pick = <T>(list: T[], i: number) => (list.length ? list[i % list.length] : undefined);
 
+
+  function planDebit(kind: 'spend' | 'hold', who: Actor, credits: number): () => Promise<void> {
+    const key = driver.id('key');
+    const expected = kind === 'spend' ? model.spend(credits) : model.hold(key, who, credits);
+    const debit: Debit = { actor: who, key, kind, credits, answer: { status: 0, body: null } };
+    debits.push(debit);
+    const modelHold = kind === 'hold' && expected === 'ok' ? model.holds.at(-1)! : undefined;
+    return async () => {
+      debit.answer = kind === 'spend' ? await driver.spend(who, key, credits) : await driver.hold(who, key, credits);
+      const body = debit.answer.body as { id?: string; code?: string; balance?: number };
+      const got = debit.answer.status === 200 ? 'ok' : body.code;
+      if (got === 'hold_limit_reached') ledgerFigures.ledger_hold_limit_answers++;
+      if (typeof body.balance === 'number' && body.balance < 0) fail(`I3: ${kind} answered balance ${body.balance}`);
+      if (!concurrent && mode === 'policy' && got !== expected) fail(`model: ${kind} answered ${got}, the model ${expected}`);
+      if (got === 'ok' && kind === 'hold') holds.push({ id: body.id!, model: modelHold });
+    };
+  }
 
   /** Applies one step to the model and the ledger; returns the ledger's call (to run now or at once with others). */
   function plan(step: Step): (() => Promise<void>) | null {
@@ -152,19 +175,15 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
         return () => driver.disputeEnd(c);
       }
       case 'spend':
-      case 'hold': {
-        const key = driver.id('key');
-        const expected = step.t === 'spend' ? model.spend(step.credits) : model.hold(key, step.actor, step.credits);
-        const debit: Debit = { step, actor: step.actor, key, kind: step.t, credits: step.credits, answer: { status: 0, body: null } };
-        debits.push(debit);
-        const modelHold = step.t === 'hold' && expected === 'ok' ? model.holds.at(-1)! : undefined;
+      case 'hold':
+        return planDebit(step.t, step.actor, step.credits);
+      case 'holds': {
+        // Only where the burst can reach the cap (after an operator's large credit): elsewhere it is a row of refusals.
+        if (model.usable < HOLD_LIMIT / 2) return null;
+        const calls = Array.from({ length: step.n }, () => planDebit('hold', step.actor, 1));
         return async () => {
-          debit.answer = step.t === 'spend' ? await driver.spend(step.actor, key, step.credits) : await driver.hold(step.actor, key, step.credits);
-          const body = debit.answer.body as { id?: string; code?: string; balance?: number };
-          const got = debit.answer.status === 200 ? 'ok' : body.code;
-          if (typeof body.balance === 'number' && body.balance < 0) fail(`I3: ${step.t} answered balance ${body.balance}`);
-          if (!concurrent && mode === 'policy' && got !== expected) fail(`model: ${step.t} answered ${got}, the model ${expected}`);
-          if (got === 'ok' && step.t === 'hold') holds.push({ id: body.id!, model: modelHold });
+          if (concurrent) await Promise.all(calls.map((c) => c()));
+          else for (const c of calls) await c();
         };
       }
       case 'settle': {
@@ -236,9 +255,11 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
     const at = `${where}: ledger ${JSON.stringify(o)}, model ${JSON.stringify({ usable: model.usable, held: model.held, debt: model.debt, consumed: model.consumed, entitled })}`;
     if (o.balance < 0 || o.balance !== o.entriesSum) fail(`I1 ${at}`);
     if (o.usable + o.held > Math.max(0, entitled - o.consumed)) fail(`I2 ${at}`);
+    if (o.liveHolds > HOLD_LIMIT) fail(`I6 ${at}`);
     if (mode === 'legacy') return;
     if (o.debt > 0 && o.usable + o.held > 0) fail(`I2 (debt open) ${at}`);
     if (o.usable + o.held + o.consumed - o.debt !== entitled) fail(`I5 ${at}`);
+    if (exact && o.liveHolds !== model.liveHolds) fail(`model (live holds ${model.liveHolds}) ${at}`);
     if (exact && (o.usable !== model.usable || o.held !== model.held || o.debt !== model.debt || o.consumed !== model.consumed)) fail(`model ${at}`);
   }
 
@@ -278,6 +299,7 @@ export async function runSequence(db: Db, steps: Step[], { concurrent, driver: m
     const at = `${where}: ledger ${JSON.stringify(o)}, entitled ${entitled}`;
     if (o.balance < 0 || o.balance !== o.entriesSum) fail(`I1 ${at}`);
     if (o.usable + o.held > Math.max(0, entitled - o.consumed)) fail(`I2 ${at}`);
+    if (o.liveHolds > HOLD_LIMIT) fail(`I6 ${at}`);
     if (mode === 'legacy') return;
     if (o.debt > 0 && o.usable + o.held > 0) fail(`I2 (debt open) ${at}`);
     if (o.usable + o.held + o.consumed - o.debt !== entitled) fail(`I5 ${at}`);
