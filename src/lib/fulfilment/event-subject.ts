@@ -6,15 +6,14 @@ import type Stripe from 'stripe';
 import { handledEventTypes } from './handle-stripe-event';
 import { handleDisputeEvent } from './handle-dispute-event';
 import { handleRefundEvent } from './handle-refund-event';
-import { idOf } from './id-of';
+import { refundEventCharge } from './refund-event-charge';
 
 
 export function eventSubject(event: Stripe.Event): string | null {
   const handler: unknown = Object.hasOwn(handledEventTypes, event.type) ? handledEventTypes[event.type as keyof typeof handledEventTypes] : undefined;
   if (handler === handleDisputeEvent) return `dispute:${(event.data.object as Stripe.Dispute).id}`;
   if (handler === handleRefundEvent) {
-    const object = event.data.object as Stripe.Charge | Stripe.Refund;
-    const chargeId = object.object === 'charge' ? object.id : idOf(object.charge);
+    const chargeId = refundEventCharge(event);
     return chargeId ? `charge:${chargeId}` : null;
   }
   return null;

@@ -9,11 +9,11 @@ import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
 import { idOf } from './id-of';
+import { refundEventCharge } from './refund-event-charge';
 
 
 export async function handleRefundEvent(event: Stripe.Event, deps: FulfilmentDeps): Promise<EventResult> {
-  const object = event.data.object as Stripe.Charge | Stripe.Refund;
-  const chargeId = object.object === 'charge' ? object.id : idOf(object.charge);
+  const chargeId = refundEventCharge(event);
   if (!chargeId) return { outcome: 'ignored' };
   const [charge, refunds] = await Promise.all([
     callStripe(() => deps.stripe.charges.retrieve(chargeId), { deadline: deps.stripeRetryDeadline?.() }),
