@@ -42,7 +42,7 @@ const reach: Step[][] = [
 const seedSetting = process.env.LEDGER_SEED ?? '20261203';
 const seed = seedSetting === 'random' ? Date.now() % 2_147_483_647 : Number(seedSetting);
 const runs = Number(process.env.LEDGER_RUNS ?? 1000);
-const concurrentRuns = Number(process.env.LEDGER_CONCURRENT_RUNS ?? 40);
+const concurrentRuns = Number(process.env.LEDGER_CONCURRENT_RUNS ?? 100);
 const fullRuns = Number(process.env.LEDGER_FULL_RUNS ?? 150);
 
 recordFigures('adversarial+ledger', () => ({ ...ledgerFigures, db: inject('db') }));
