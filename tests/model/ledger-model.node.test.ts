@@ -3,7 +3,8 @@
 // (all at once in the concurrent run), operators' adjustments (± credits, through the tool in the whole-way run),
 // confirms, releases, expiries (a short hold lifetime; the clock moves, nothing sleeps), redeliveries and idempotent
 // replays, run against the real ledger on the test run's Postgres server and against the reference model
-// (ledger-model.ts); invariants I1–I6 are checked after every step. Seeded: LEDGER_SEED=<n> replays a run, LEDGER_RUNS=<n> changes how many sequences run.
+// (ledger-model.ts); invariants I1–I6 are checked after every step. Seeded: LEDGER_SEED=<n> replays a run,
+// LEDGER_RUNS=<n> changes how many sequences run.
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { recordFigures } from '../support/figures';
