@@ -27,14 +27,11 @@ export interface LedgerResult {
   balance: number | null;
 }
 
-// The buyer, found by app id or (for sessions without client_reference_id) by Clerk id, inside the statement itself
-// so recording a purchase costs one round trip.
-// A stale app id (a re-created user row, a restored database) falls back to the Clerk id the marker vouches for.
+// The buyer, by ledger_buyer (drizzle/0010_ledger_buyer.sql): the app id's row, else the Clerk id's (no
+// client_reference_id, or a stale app id). The crediting statement uses the same function, so a pending or failed
+// purchase and its credit cannot land on different rows. Inside the statement itself: one round trip.
 const buyer = (e: LedgerEntry) => sql`
-  select id from users
-  where id = ${e.appUserId}::text or clerk_user_id = ${e.clerkUserId}::text
-  order by (id = ${e.appUserId}::text) desc nulls last
-  limit 1`;
+  select id from users where id = ledger_buyer(${e.appUserId}::text, ${e.clerkUserId}::text)`;
 
 const purchaseValues = (e: LedgerEntry, status: 'pending' | 'paid' | 'failed') => sql`
   select ${createPrefixedId('pur')}, b.id, ${e.stripeCheckoutSessionId}, ${e.stripePaymentIntentId}::text, ${e.priceId},

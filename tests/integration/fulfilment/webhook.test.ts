@@ -143,6 +143,41 @@ describe('POST /api/billing/webhook (core)', () => {
     expect(await balance(userId)).toBe(3);
   });
 
+  it('a stale app id (the row re-created) lands on the Clerk id’s row: pending, paid and failed alike', async () => {
+    const userId = newClerkUserId('stale');
+    const rowId = `usr_${userId}_new`;
+    const goneId = `usr_${userId}_gone`;
+    await stack.neon('query', 'insert into users (id, clerk_user_id, email) values ($1, $2, $3)', [rowId, userId, `${userId}@example.com`]);
+    const staleSession = async () => {
+      const fields = { clerkUserId: userId, appUserId: goneId, priceId: h.env.STRIPE_PRICE_SINGLE_FLIGHT!, creditQty: 1, amountCents: 7900, currency: 'usd' };
+      const session = await h.stripe.checkout.sessions.create({
+        mode: 'payment',
+        client_reference_id: goneId,
+        line_items: [{ price: h.env.STRIPE_PRICE_SINGLE_FLIGHT!, quantity: 1 }],
+        success_url: `${h.appUrl}/purchase/success?session_id={CHECKOUT_SESSION_ID}`,
+        metadata: { clerkUserId: userId, appUserId: goneId, creditQty: '1', amountCents: '7900', currency: 'usd', marker: await signCheckoutMarker(h.markerKey, fields) },
+      });
+      await stack.stripe('completeSession', session.id, { async: true });
+      expect(await (await deliver('checkout.session.completed', session.id)).json()).toEqual({ received: true, outcome: 'pending' });
+      return session.id;
+    };
+    const owner = async (sessionId: string) =>
+      (await stack.neon<{ user_id: string; status: string }[]>('query', 'select user_id, status from purchases where stripe_checkout_session_id = $1', [sessionId]))[0];
+
+    const paid = await staleSession();
+    expect(await owner(paid)).toEqual({ user_id: rowId, status: 'pending' });
+    await stack.stripe('settleAsyncPayment', paid, 'succeeded');
+    expect(await (await deliver('checkout.session.async_payment_succeeded', paid)).json()).toEqual({ received: true, outcome: 'credited' });
+    expect(await owner(paid)).toEqual({ user_id: rowId, status: 'paid' });
+    expect(await balance(userId)).toBe(1);
+
+    const failed = await staleSession();
+    await stack.stripe('settleAsyncPayment', failed, 'failed');
+    expect(await (await deliver('checkout.session.async_payment_failed', failed)).json()).toEqual({ received: true, outcome: 'failed' });
+    expect(await owner(failed)).toEqual({ user_id: rowId, status: 'failed' });
+    expect(await balance(userId)).toBe(1);
+  });
+
   it('fills in the buyer’s missing stripe_customer_id from the session it credits', async () => {
     const userId = newClerkUserId('nocus');
     const appUserId = `usr_${userId}`;
