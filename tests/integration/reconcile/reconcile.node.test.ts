@@ -157,6 +157,8 @@ describe('reconciliation when Stripe rate-limits it', () => {
     const read = `/v1/checkout/sessions/${sessionId}`;
     emulator.failNext({ path: read, method: 'GET', count: 1000, kind: 'rate_limit' });
     const running = reconcileBilling(deps, { stateId: `limited_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}` });
+    // Awaited below; marked handled now so a run that gives up early fails there, not as an unhandled rejection.
+    running.catch(() => {});
     // Stripe refuses the read until 4.5 s after its first refusal: past the webhook path's budget, inside the sweep's.
     let firstRefusal: number | undefined;
     while (firstRefusal === undefined || Date.now() - firstRefusal < 4_500) {
