@@ -8,7 +8,6 @@ import { handleDisputeEvent } from './handle-dispute-event';
 import { handleRefundEvent } from './handle-refund-event';
 import { refundEventCharge } from './refund-event-charge';
 
-
 export function eventSubject(event: Stripe.Event): string | null {
   const handler: unknown = Object.hasOwn(handledEventTypes, event.type) ? handledEventTypes[event.type as keyof typeof handledEventTypes] : undefined;
   if (handler === handleDisputeEvent) return `dispute:${(event.data.object as Stripe.Dispute).id}`;

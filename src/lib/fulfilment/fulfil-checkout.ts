@@ -5,8 +5,9 @@ import type { Db } from '@/db/client';
 import { creditPaidPurchase, markPurchaseFailed, recordPendingPurchase, recordUnmatchedCheckout, type LedgerEntry, type LedgerResult } from '@/db/fulfilment';
 import type { UnmatchedReason } from '@/db/schema';
 import { getPriceConfig, type MarkedFields, type PriceConfig, type PurchasedPrice, verifyCheckoutMarker } from '@/lib/checkout';
-import { BillingError, callStripe, callUpstream } from '@/lib/http';
+import { BillingError, callUpstream } from '@/lib/http';
 import { idOf } from './id-of';
+import { readStripe } from './read-stripe';
 
 export interface FulfilmentDeps {
   db: Db;
@@ -33,7 +34,6 @@ export interface FulfilmentResult {
   reason?: UnmatchedReason;
 }
 
-
 async function retrieveSession(stripe: Stripe, sessionId: string): Promise<Stripe.Checkout.Session> {
   try {
     return await stripe.checkout.sessions.retrieve(sessionId, { expand: ['line_items'] });
@@ -54,7 +54,7 @@ export interface FulfilOptions {
 /** Safe to call any number of times, concurrently: the ledger statement decides who credits. */
 export async function fulfilCheckout(sessionId: string, deps: FulfilmentDeps, options: FulfilOptions = {}): Promise<FulfilmentResult> {
   if (!/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) throw new BillingError('not_found', 'No such purchase.');
-  const session = await callStripe(() => retrieveSession(deps.stripe, sessionId), { deadline: deps.stripeRetryDeadline?.() });
+  const session = await readStripe(deps, () => retrieveSession(deps.stripe, sessionId));
   const clerkUserId = session.metadata?.clerkUserId ?? null;
   if (options.ownerClerkUserId !== undefined && clerkUserId !== options.ownerClerkUserId) {
     throw new BillingError('not_found', 'No such purchase.');

@@ -3,22 +3,21 @@
 // won one takes it off again (the credits come back, paying any debt first). Both are keyed by the dispute, so any
 // order and any number of deliveries end the same.
 import type Stripe from 'stripe';
-import { callStripe } from '@/lib/http';
 import { disputeReversals } from './apply-reversals';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
 import { idOf } from './id-of';
-
+import { readStripe } from './read-stripe';
 
 export async function handleDisputeEvent(event: Stripe.Event, deps: FulfilmentDeps): Promise<EventResult> {
   const disputeId = (event.data.object as Stripe.Dispute).id;
-  const dispute = await callStripe(() => deps.stripe.disputes.retrieve(disputeId), { deadline: deps.stripeRetryDeadline?.() });
+  const dispute = await readStripe(deps, () => deps.stripe.disputes.retrieve(disputeId));
   const facts = { dispute: dispute.id, status: dispute.status };
   // An inquiry moves no money; if it escalates, Stripe sends the chargeback's own events.
   if (dispute.status.startsWith('warning_')) return { outcome: 'ignored', facts };
   const chargeId = idOf(dispute.charge);
-  const charge = chargeId ? await callStripe(() => deps.stripe.charges.retrieve(chargeId), { deadline: deps.stripeRetryDeadline?.() }) : null;
+  const charge = chargeId ? await readStripe(deps, () => deps.stripe.charges.retrieve(chargeId)) : null;
   const paymentIntentId = idOf(charge?.payment_intent);
   if (!charge || !paymentIntentId) return { outcome: 'ignored', facts };
   const [withdraw, reinstate] = disputeReversals(paymentIntentId, dispute);

@@ -3,21 +3,20 @@
 // whichever of these events arrives first: a succeeded refund adds its amount, one Stripe later marks failed or
 // canceled takes it off again (its credits come back, paying any debt first).
 import type Stripe from 'stripe';
-import { callStripe } from '@/lib/http';
 import { refundReversals } from './apply-reversals';
 import { summariseReversals, type EventResult } from './event-result';
 import type { FulfilmentDeps } from './fulfil-checkout';
 import { reversePayment } from './reverse-payment';
 import { idOf } from './id-of';
+import { readStripe } from './read-stripe';
 import { refundEventCharge } from './refund-event-charge';
-
 
 export async function handleRefundEvent(event: Stripe.Event, deps: FulfilmentDeps): Promise<EventResult> {
   const chargeId = refundEventCharge(event);
   if (!chargeId) return { outcome: 'ignored' };
   const [charge, refunds] = await Promise.all([
-    callStripe(() => deps.stripe.charges.retrieve(chargeId), { deadline: deps.stripeRetryDeadline?.() }),
-    callStripe(() => deps.stripe.refunds.list({ charge: chargeId, limit: 100 }).autoPagingToArray({ limit: 10_000 }), { deadline: deps.stripeRetryDeadline?.() }),
+    readStripe(deps, () => deps.stripe.charges.retrieve(chargeId)),
+    readStripe(deps, () => deps.stripe.refunds.list({ charge: chargeId, limit: 100 }).autoPagingToArray({ limit: 10_000 })),
   ]);
   const paymentIntentId = idOf(charge.payment_intent);
   if (!paymentIntentId) return { outcome: 'ignored', facts: { charge: chargeId } };
